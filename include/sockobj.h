@@ -1,0 +1,20 @@
+/* sockobj.h: the one header users include
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#define SOCK_INSIDE
+# include "sockobj/sock-version-macros.h"
+# include "sockobj/sock-version.h"
+# include "sockobj/sock-constants.h"
+# include "sockobj/sock-error.h"
+# include "sockobj/sock-enum-types.h"
+# include "sockobj/sock-object.h"
+# include "sockobj/sock-inet-object.h"
+# include "sockobj/sock-unix-object.h"
+# include "sockobj/sock-socket.h"
+# include "sockobj/sock-resolver.h"
+# include "sockobj/sock-convert.h"
+#undef SOCK_INSIDE

@@ -1,0 +1,283 @@
+/* sock-object.h: the abstract socket object
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(SOCK_INSIDE) && !defined(SOCK_COMPILATION)
+# error "Only <sockobj.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "sock-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define SOCK_TYPE_OBJECT (sock_object_get_type ())
+
+SOCK_AVAILABLE_IN_ALL
+G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
+
+/**
+ * SockObjectClass:
+ * @parent_class: the parent class
+ * @address_to_native: turns a caller's address variant into a `struct
+ *   sockaddr` of the socket's family in @native (@native_size bytes of room)
+ *   and stores its length in @native_length; fails with `SOCK_ERROR` /
+ *   `EINVAL` (or a resolver error) for an address it cannot use
+ * @address_from_native: turns a `struct sockaddr` of the socket's family back
+ *   into the address variant the family returns
+ * @accept: the implementation of [method@Sock.Object.accept]
+ * @bind: the implementation of [method@Sock.Object.bind]
+ * @close: the implementation of [method@Sock.Object.close]
+ * @connect: the implementation of [method@Sock.Object.connect]
+ * @connect_ex: the implementation of [method@Sock.Object.connect_ex]
+ * @fileno: the implementation of [method@Sock.Object.fileno]
+ * @getpeername: the implementation of [method@Sock.Object.getpeername]
+ * @getsockname: the implementation of [method@Sock.Object.getsockname]
+ * @getsockopt: the implementation of [method@Sock.Object.getsockopt]
+ * @getsockopt_bytes: the implementation of [method@Sock.Object.getsockopt_bytes]
+ * @listen: the implementation of [method@Sock.Object.listen]
+ * @makefile: the implementation of [method@Sock.Object.makefile]
+ * @recv: the implementation of [method@Sock.Object.recv]
+ * @recv_into: the implementation of [method@Sock.Object.recv_into]
+ * @recvfrom: the implementation of [method@Sock.Object.recvfrom]
+ * @send: the implementation of [method@Sock.Object.send]
+ * @sendall: the implementation of [method@Sock.Object.sendall]
+ * @sendto: the implementation of [method@Sock.Object.sendto]
+ * @setblocking: the implementation of [method@Sock.Object.setblocking]
+ * @setsockopt: the implementation of [method@Sock.Object.setsockopt]
+ * @setsockopt_bytes: the implementation of [method@Sock.Object.setsockopt_bytes]
+ * @shutdown: the implementation of [method@Sock.Object.shutdown]
+ *
+ * The virtual method table of socket objects.
+ *
+ * Every socket operation dispatches through this table, so a subclass can
+ * override any of them and chain up to the parent's implementation. The
+ * family subclasses ([class@Sock.InetObject], [class@Sock.UnixObject])
+ * supply the two address hooks.
+ *
+ * Since: 1.0
+ */
+struct _SockObjectClass
+{
+  GObjectClass parent_class;
+
+  /*< public >*/
+  gboolean     (*address_to_native)   (SockObject    *self,
+                                       GVariant      *address,
+                                       gpointer       native,
+                                       gsize          native_size,
+                                       gsize         *native_length,
+                                       GError       **error);
+  GVariant    *(*address_from_native) (SockObject    *self,
+                                       gconstpointer  native,
+                                       gsize          native_length,
+                                       GError       **error);
+
+  SockObject  *(*accept)              (SockObject    *self,
+                                       GVariant     **address,
+                                       GError       **error);
+  gboolean     (*bind)                (SockObject    *self,
+                                       GVariant      *address,
+                                       GError       **error);
+  gboolean     (*close)               (SockObject    *self,
+                                       GError       **error);
+  gboolean     (*connect)             (SockObject    *self,
+                                       GVariant      *address,
+                                       GError       **error);
+  gint         (*connect_ex)          (SockObject    *self,
+                                       GVariant      *address,
+                                       GError       **error);
+  gint         (*fileno)              (SockObject    *self);
+  GVariant    *(*getpeername)         (SockObject    *self,
+                                       GError       **error);
+  GVariant    *(*getsockname)         (SockObject    *self,
+                                       GError       **error);
+  gboolean     (*getsockopt)          (SockObject    *self,
+                                       gint           level,
+                                       gint           optname,
+                                       gint          *value,
+                                       GError       **error);
+  GBytes      *(*getsockopt_bytes)    (SockObject    *self,
+                                       gint           level,
+                                       gint           optname,
+                                       gsize          buflen,
+                                       GError       **error);
+  gboolean     (*listen)              (SockObject    *self,
+                                       gint           backlog,
+                                       GError       **error);
+  GIOStream   *(*makefile)            (SockObject    *self,
+                                       const gchar   *mode,
+                                       gint           bufsize,
+                                       GError       **error);
+  GBytes      *(*recv)                (SockObject    *self,
+                                       gsize          bufsize,
+                                       gint           flags,
+                                       GError       **error);
+  gssize       (*recv_into)           (SockObject    *self,
+                                       guint8        *buffer,
+                                       gsize          size,
+                                       gint           flags,
+                                       GError       **error);
+  GBytes      *(*recvfrom)            (SockObject    *self,
+                                       gsize          bufsize,
+                                       gint           flags,
+                                       GVariant     **address,
+                                       GError       **error);
+  gssize       (*send)                (SockObject    *self,
+                                       const guint8  *data,
+                                       gsize          size,
+                                       gint           flags,
+                                       GError       **error);
+  gboolean     (*sendall)             (SockObject    *self,
+                                       const guint8  *data,
+                                       gsize          size,
+                                       gint           flags,
+                                       GError       **error);
+  gssize       (*sendto)              (SockObject    *self,
+                                       const guint8  *data,
+                                       gsize          size,
+                                       gint           flags,
+                                       GVariant      *address,
+                                       GError       **error);
+  gboolean     (*setblocking)         (SockObject    *self,
+                                       gboolean       flag,
+                                       GError       **error);
+  gboolean     (*setsockopt)          (SockObject    *self,
+                                       gint           level,
+                                       gint           optname,
+                                       gint           value,
+                                       GError       **error);
+  gboolean     (*setsockopt_bytes)    (SockObject    *self,
+                                       gint           level,
+                                       gint           optname,
+                                       const guint8  *value,
+                                       gsize          size,
+                                       GError       **error);
+  gboolean     (*shutdown)            (SockObject    *self,
+                                       gint           how,
+                                       GError       **error);
+
+  /*< private >*/
+  gpointer _reserved[16];
+};
+
+SOCK_AVAILABLE_IN_ALL
+gint        sock_object_get_family      (SockObject    *self);
+SOCK_AVAILABLE_IN_ALL
+gint        sock_object_get_socket_type (SockObject    *self);
+SOCK_AVAILABLE_IN_ALL
+gint        sock_object_get_proto       (SockObject    *self);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_get_blocking    (SockObject    *self);
+
+SOCK_AVAILABLE_IN_ALL
+SockObject *sock_object_accept          (SockObject    *self,
+                                         GVariant     **address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_bind            (SockObject    *self,
+                                         GVariant      *address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_close           (SockObject    *self,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_connect         (SockObject    *self,
+                                         GVariant      *address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gint        sock_object_connect_ex      (SockObject    *self,
+                                         GVariant      *address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gint        sock_object_fileno          (SockObject    *self);
+SOCK_AVAILABLE_IN_ALL
+GVariant   *sock_object_getpeername     (SockObject    *self,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+GVariant   *sock_object_getsockname     (SockObject    *self,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_getsockopt      (SockObject    *self,
+                                         gint           level,
+                                         gint           optname,
+                                         gint          *value,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+GBytes     *sock_object_getsockopt_bytes (SockObject   *self,
+                                          gint          level,
+                                          gint          optname,
+                                          gsize         buflen,
+                                          GError      **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_listen          (SockObject    *self,
+                                         gint           backlog,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+GIOStream  *sock_object_makefile        (SockObject    *self,
+                                         const gchar   *mode,
+                                         gint           bufsize,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+GBytes     *sock_object_recv            (SockObject    *self,
+                                         gsize          bufsize,
+                                         gint           flags,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gssize      sock_object_recv_into       (SockObject    *self,
+                                         guint8        *buffer,
+                                         gsize          size,
+                                         gint           flags,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+GBytes     *sock_object_recvfrom        (SockObject    *self,
+                                         gsize          bufsize,
+                                         gint           flags,
+                                         GVariant     **address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gssize      sock_object_send            (SockObject    *self,
+                                         const guint8  *data,
+                                         gsize          size,
+                                         gint           flags,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_sendall         (SockObject    *self,
+                                         const guint8  *data,
+                                         gsize          size,
+                                         gint           flags,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gssize      sock_object_sendto          (SockObject    *self,
+                                         const guint8  *data,
+                                         gsize          size,
+                                         gint           flags,
+                                         GVariant      *address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_setblocking     (SockObject    *self,
+                                         gboolean       flag,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_setsockopt      (SockObject    *self,
+                                         gint           level,
+                                         gint           optname,
+                                         gint           value,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_setsockopt_bytes (SockObject   *self,
+                                          gint          level,
+                                          gint          optname,
+                                          const guint8 *value,
+                                          gsize         size,
+                                          GError      **error);
+SOCK_AVAILABLE_IN_ALL
+gboolean    sock_object_shutdown        (SockObject    *self,
+                                         gint           how,
+                                         GError       **error);
+
+G_END_DECLS

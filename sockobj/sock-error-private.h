@@ -1,0 +1,35 @@
+/* sock-error-private.h: building SOCK_ERROR errors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Sets @error to SOCK_ERROR / @errsv with the message "<what>: <strerror>",
+ * where <what> is formatted from @format. Always returns FALSE so callers can
+ * `return _sock_set_errno_error (...)`. */
+gboolean _sock_set_errno_error      (GError      **error,
+                                     gint          errsv,
+                                     const gchar  *format,
+                                     ...) G_GNUC_PRINTF (3, 4);
+
+/* Sets @error to SOCK_ERROR / EINVAL with the message formatted from @format:
+ * for data from the caller that the library cannot use. Returns FALSE. */
+gboolean _sock_set_invalid_error    (GError      **error,
+                                     const gchar  *format,
+                                     ...) G_GNUC_PRINTF (2, 3);
+
+/* Maps a getaddrinfo()/getnameinfo() EAI_* code or an h_errno value into
+ * SOCK_RESOLVER_ERROR. Returns FALSE. */
+gboolean _sock_set_gai_error        (GError      **error,
+                                     gint          gai_code,
+                                     const gchar  *what);
+gboolean _sock_set_h_errno_error    (GError      **error,
+                                     gint          h_err,
+                                     const gchar  *what);
+
+G_END_DECLS
