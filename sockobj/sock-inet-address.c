@@ -1,0 +1,208 @@
+/* sock-inet-address.c: internet addresses between GVariant and sockaddr
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sock-error-private.h"
+#include "sock-inet-address-private.h"
+
+/* IPv6 flow information is a 20-bit field. */
+#define FLOWINFO_MAX 0xfffff
+
+gboolean
+_sock_inet_host_to_native (gint          family,
+                           const gchar  *host,
+                           gpointer      native,
+                           gsize         native_size,
+                           gsize        *native_length,
+                           GError      **error)
+{
+  struct sockaddr_in *sin = native;
+  struct sockaddr_in6 *sin6 = native;
+  struct addrinfo hints = { 0 };
+  struct addrinfo *result = NULL;
+  gsize length;
+  gint gai;
+
+  length = family == AF_INET ? sizeof *sin : sizeof *sin6;
+  g_assert (native_size >= length);
+  memset (native, 0, length);
+  *native_length = length;
+  sin->sin_family = family;
+
+  if (host[0] == '\0')
+    {
+      /* Both families' wildcard addresses are all zeroes. */
+      return TRUE;
+    }
+
+  if (strcmp (host, "<broadcast>") == 0)
+    {
+      if (family != AF_INET)
+        return _sock_set_invalid_error (error, "\"<broadcast>\" is only an AF_INET address");
+      sin->sin_addr.s_addr = htonl (INADDR_BROADCAST);
+      return TRUE;
+    }
+
+  if (family == AF_INET && inet_pton (AF_INET, host, &sin->sin_addr) == 1)
+    return TRUE;
+  if (family == AF_INET6 && inet_pton (AF_INET6, host, &sin6->sin6_addr) == 1)
+    return TRUE;
+
+  hints.ai_family = family;
+  hints.ai_socktype = SOCK_STREAM;
+  gai = getaddrinfo (host, NULL, &hints, &result);
+  if (gai != 0)
+    {
+      g_autofree gchar *what = g_strdup_printf ("resolve \"%s\"", host);
+      return _sock_set_gai_error (error, gai, what);
+    }
+
+  /* getaddrinfo() filled in any scope id ("fe80::1%lo") for us. */
+  g_assert (result->ai_addrlen <= native_size);
+  memcpy (native, result->ai_addr, result->ai_addrlen);
+  *native_length = result->ai_addrlen;
+  freeaddrinfo (result);
+  return TRUE;
+}
+
+/* Reads an integer of any GVariant integer type, for ports given as (sq),
+ * (si), (su) and friends. */
+static gboolean
+get_integer (GVariant *value,
+             gint64   *out)
+{
+  switch (g_variant_classify (value))
+    {
+    case G_VARIANT_CLASS_BYTE:    *out = g_variant_get_byte (value);   return TRUE;
+    case G_VARIANT_CLASS_INT16:   *out = g_variant_get_int16 (value);  return TRUE;
+    case G_VARIANT_CLASS_UINT16:  *out = g_variant_get_uint16 (value); return TRUE;
+    case G_VARIANT_CLASS_INT32:   *out = g_variant_get_int32 (value);  return TRUE;
+    case G_VARIANT_CLASS_UINT32:  *out = g_variant_get_uint32 (value); return TRUE;
+    case G_VARIANT_CLASS_INT64:   *out = g_variant_get_int64 (value);  return TRUE;
+    case G_VARIANT_CLASS_UINT64:
+      *out = (gint64) MIN (g_variant_get_uint64 (value), (guint64) G_MAXINT64);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+get_ranged (GVariant     *address,
+            gsize         index,
+            gint64        max,
+            const gchar  *what,
+            gint64       *out,
+            GError      **error)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (address, index);
+
+  if (!get_integer (child, out))
+    return _sock_set_invalid_error (error, "The %s must be an integer, not of type '%s'",
+                                    what, g_variant_get_type_string (child));
+  if (*out < 0 || *out > max)
+    return _sock_set_invalid_error (error, "The %s %" G_GINT64_FORMAT
+                                    " is out of range (0 to %" G_GINT64_FORMAT ")",
+                                    what, *out, max);
+  return TRUE;
+}
+
+gboolean
+_sock_inet_address_to_native (gint          family,
+                              GVariant     *address,
+                              gpointer      native,
+                              gsize         native_size,
+                              gsize        *native_length,
+                              GError      **error)
+{
+  g_autoptr(GVariant) host = NULL;
+  gsize n_children;
+  gint64 port, flowinfo = 0, scope_id = 0;
+
+  n_children = g_variant_is_of_type (address, G_VARIANT_TYPE_TUPLE)
+               ? g_variant_n_children (address) : 0;
+
+  if (!(n_children == 2 || (family == AF_INET6 && n_children == 4)))
+    return _sock_set_invalid_error (error, "%s addresses are (host, port)%s tuples like "
+                                    "(sq), not '%s'",
+                                    family == AF_INET ? "AF_INET" : "AF_INET6",
+                                    family == AF_INET ? "" : " or (host, port, flowinfo, "
+                                                             "scope_id)",
+                                    g_variant_get_type_string (address));
+
+  host = g_variant_get_child_value (address, 0);
+  if (!g_variant_is_of_type (host, G_VARIANT_TYPE_STRING))
+    return _sock_set_invalid_error (error, "The host must be a string, not of type '%s'",
+                                    g_variant_get_type_string (host));
+
+  if (!get_ranged (address, 1, G_MAXUINT16, "port", &port, error))
+    return FALSE;
+
+  if (n_children == 4 &&
+      (!get_ranged (address, 2, FLOWINFO_MAX, "flowinfo", &flowinfo, error) ||
+       !get_ranged (address, 3, G_MAXUINT32, "scope_id", &scope_id, error)))
+    return FALSE;
+
+  if (!_sock_inet_host_to_native (family, g_variant_get_string (host, NULL),
+                                  native, native_size, native_length, error))
+    return FALSE;
+
+  if (family == AF_INET)
+    {
+      struct sockaddr_in *sin = native;
+      sin->sin_port = htons ((guint16) port);
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = native;
+      sin6->sin6_port = htons ((guint16) port);
+      sin6->sin6_flowinfo = htonl ((guint32) flowinfo);
+      if (n_children == 4)
+        sin6->sin6_scope_id = (guint32) scope_id;
+    }
+
+  return TRUE;
+}
+
+GVariant *
+_sock_inet_address_from_native (gconstpointer   native,
+                                gsize           native_length,
+                                GError        **error)
+{
+  const struct sockaddr *sa = native;
+  gchar text[INET6_ADDRSTRLEN];
+
+  if (native_length >= sizeof (struct sockaddr_in) && sa->sa_family == AF_INET)
+    {
+      const struct sockaddr_in *sin = native;
+
+      inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
+      return g_variant_new ("(sq)", text, ntohs (sin->sin_port));
+    }
+
+  if (native_length >= sizeof (struct sockaddr_in6) && sa->sa_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *sin6 = native;
+
+      inet_ntop (AF_INET6, &sin6->sin6_addr, text, sizeof text);
+      return g_variant_new ("(squu)", text, ntohs (sin6->sin6_port),
+                            ntohl (sin6->sin6_flowinfo), sin6->sin6_scope_id);
+    }
+
+  _sock_set_errno_error (error, EAFNOSUPPORT,
+                         "The system returned an address of family %d, length %"
+                         G_GSIZE_FORMAT ", which is not an internet address",
+                         native_length >= sizeof sa->sa_family ? sa->sa_family : -1,
+                         native_length);
+  return NULL;
+}

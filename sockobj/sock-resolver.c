@@ -1,0 +1,404 @@
+/* sock-resolver.c: host, protocol and service name lookups
+ *
+ * Only reentrant lookups are used (getaddrinfo and the *_r functions), so
+ * every function here is safe to call from several threads at once.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sock-error.h"
+#include "sock-error-private.h"
+#include "sock-inet-address-private.h"
+#include "sock-resolver.h"
+
+/* Bounds the buffers the *_r lookups grow into after ERANGE. */
+#define LOOKUP_BUFFER_START 1024
+#define LOOKUP_BUFFER_MAX   (1024 * 1024)
+
+/**
+ * sock_gethostname:
+ * @error: return location for a #GError
+ *
+ * Gets the host name of the machine the program runs on. It is not always
+ * fully qualified; see [func@Sock.getfqdn].
+ *
+ * Returns: (transfer full): the host name, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+gchar *
+sock_gethostname (GError **error)
+{
+  gchar name[HOST_NAME_MAX + 1];
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (gethostname (name, sizeof name) < 0)
+    {
+      _sock_set_errno_error (error, errno, "gethostname");
+      return NULL;
+    }
+
+  name[sizeof name - 1] = '\0';
+  return g_strdup (name);
+}
+
+/**
+ * sock_gethostbyname:
+ * @hostname: a host name or an IPv4 address
+ * @error: return location for a #GError
+ *
+ * Resolves a host name to an IPv4 address in dotted-quad form, such as
+ * `"100.50.200.5"`. An address is returned as it is, `""` gives
+ * `"0.0.0.0"` and `"<broadcast>"` gives `"255.255.255.255"`. For every
+ * address and the aliases, see [func@Sock.gethostbyname_ex].
+ *
+ * Returns: (transfer full): the address, or %NULL with @error set
+ *   (`SOCK_RESOLVER_ERROR` when the name cannot be resolved)
+ *
+ * Since: 1.0
+ */
+gchar *
+sock_gethostbyname (const gchar  *hostname,
+                    GError      **error)
+{
+  struct sockaddr_storage storage;
+  struct sockaddr_in *sin = (struct sockaddr_in *) &storage;
+  gchar text[INET_ADDRSTRLEN];
+  gsize length;
+
+  g_return_val_if_fail (hostname != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_sock_inet_host_to_native (AF_INET, hostname, &storage, sizeof storage, &length, error))
+    return NULL;
+
+  inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
+  return g_strdup (text);
+}
+
+/* The three results of the hostent lookups, each optional. */
+static void
+hostent_to_results (const struct hostent  *host,
+                    gchar                **name,
+                    GStrv                 *aliases,
+                    GStrv                 *addresses)
+{
+  if (name != NULL)
+    *name = g_strdup (host->h_name);
+
+  if (aliases != NULL)
+    *aliases = g_strdupv (host->h_aliases);
+
+  if (addresses != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (gsize i = 0; host->h_addr_list[i] != NULL; i++)
+        {
+          gchar text[INET6_ADDRSTRLEN];
+
+          if (inet_ntop (host->h_addrtype, host->h_addr_list[i], text, sizeof text) != NULL)
+            g_strv_builder_add (builder, text);
+        }
+      *addresses = g_strv_builder_end (builder);
+    }
+}
+
+typedef int (*HostLookup) (gconstpointer     key,
+                           struct hostent   *result,
+                           gchar            *buffer,
+                           gsize             size,
+                           struct hostent  **out,
+                           int              *h_err);
+
+typedef struct
+{
+  const gchar *name;
+  gconstpointer addr;
+  socklen_t addr_length;
+  gint family;
+} HostKey;
+
+static int
+lookup_by_name (gconstpointer    key,
+                struct hostent  *result,
+                gchar           *buffer,
+                gsize            size,
+                struct hostent **out,
+                int             *h_err)
+{
+  const HostKey *k = key;
+
+  return gethostbyname2_r (k->name, k->family, result, buffer, size, out, h_err);
+}
+
+static int
+lookup_by_addr (gconstpointer    key,
+                struct hostent  *result,
+                gchar           *buffer,
+                gsize            size,
+                struct hostent **out,
+                int             *h_err)
+{
+  const HostKey *k = key;
+
+  return gethostbyaddr_r (k->addr, k->addr_length, k->family, result, buffer, size, out,
+                          h_err);
+}
+
+static gboolean
+lookup_host (HostLookup     lookup,
+             const HostKey *key,
+             const gchar   *what,
+             gchar        **name,
+             GStrv         *aliases,
+             GStrv         *addresses,
+             GError       **error)
+{
+  struct hostent result, *host = NULL;
+  g_autofree gchar *buffer = NULL;
+  gsize size = LOOKUP_BUFFER_START;
+  int h_err = 0, ret;
+
+  for (;;)
+    {
+      buffer = g_realloc (buffer, size);
+      ret = lookup (key, &result, buffer, size, &host, &h_err);
+      if (ret != ERANGE || size >= LOOKUP_BUFFER_MAX)
+        break;
+      size *= 2;
+    }
+
+  if (host == NULL)
+    {
+      if (ret != 0 && h_err == NETDB_INTERNAL)
+        return _sock_set_errno_error (error, ret, "%s", what);
+      return _sock_set_h_errno_error (error, h_err, what);
+    }
+
+  hostent_to_results (host, name, aliases, addresses);
+  return TRUE;
+}
+
+/**
+ * sock_gethostbyname_ex:
+ * @hostname: a host name or an IPv4 address
+ * @name: (out) (optional) (transfer full): the primary name of the host
+ * @aliases: (out) (optional) (transfer full) (array zero-terminated=1): other
+ *   names of the host, possibly none
+ * @addresses: (out) (optional) (transfer full) (array zero-terminated=1): the
+ *   host's IPv4 addresses, in dotted-quad form
+ * @error: return location for a #GError
+ *
+ * Resolves a host name to its primary name, its aliases and every IPv4
+ * address it has.
+ *
+ * Returns: %TRUE on success; on failure @error is set, in the
+ *   `SOCK_RESOLVER_ERROR` domain when the name is unknown
+ *
+ * Since: 1.0
+ */
+gboolean
+sock_gethostbyname_ex (const gchar  *hostname,
+                       gchar       **name,
+                       GStrv        *aliases,
+                       GStrv        *addresses,
+                       GError      **error)
+{
+  HostKey key = { .name = hostname, .family = AF_INET };
+  g_autofree gchar *what = NULL;
+
+  g_return_val_if_fail (hostname != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  what = g_strdup_printf ("gethostbyname_ex \"%s\"", hostname);
+  return lookup_host (lookup_by_name, &key, what, name, aliases, addresses, error);
+}
+
+/**
+ * sock_gethostbyaddr:
+ * @ip_address: an IPv4 or IPv6 address, or a host name to resolve first
+ * @name: (out) (optional) (transfer full): the primary name of the host
+ * @aliases: (out) (optional) (transfer full) (array zero-terminated=1): other
+ *   names of the host, possibly none
+ * @addresses: (out) (optional) (transfer full) (array zero-terminated=1): the
+ *   host's addresses
+ * @error: return location for a #GError
+ *
+ * Looks up the host that has an address: its primary name, its aliases and
+ * its addresses. For a fully qualified name, see [func@Sock.getfqdn].
+ *
+ * Returns: %TRUE on success; on failure @error is set, in the
+ *   `SOCK_RESOLVER_ERROR` domain when no host is known for the address
+ *
+ * Since: 1.0
+ */
+gboolean
+sock_gethostbyaddr (const gchar  *ip_address,
+                    gchar       **name,
+                    GStrv        *aliases,
+                    GStrv        *addresses,
+                    GError      **error)
+{
+  struct in_addr addr4;
+  struct in6_addr addr6;
+  struct addrinfo hints = { 0 }, *result = NULL;
+  HostKey key = { 0 };
+  g_autofree gchar *what = NULL;
+  gboolean ok;
+  gint gai;
+
+  g_return_val_if_fail (ip_address != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  what = g_strdup_printf ("gethostbyaddr \"%s\"", ip_address);
+
+  if (inet_pton (AF_INET, ip_address, &addr4) == 1)
+    key = (HostKey) { .addr = &addr4, .addr_length = sizeof addr4, .family = AF_INET };
+  else if (inet_pton (AF_INET6, ip_address, &addr6) == 1)
+    key = (HostKey) { .addr = &addr6, .addr_length = sizeof addr6, .family = AF_INET6 };
+  else
+    {
+      /* Like CPython, a name is resolved to its first address. */
+      hints.ai_socktype = SOCK_STREAM;
+      gai = getaddrinfo (ip_address, NULL, &hints, &result);
+      if (gai != 0)
+        return _sock_set_gai_error (error, gai, what);
+
+      if (result->ai_family == AF_INET)
+        {
+          addr4 = ((struct sockaddr_in *) result->ai_addr)->sin_addr;
+          key = (HostKey) { .addr = &addr4, .addr_length = sizeof addr4, .family = AF_INET };
+        }
+      else
+        {
+          addr6 = ((struct sockaddr_in6 *) result->ai_addr)->sin6_addr;
+          key = (HostKey) { .addr = &addr6, .addr_length = sizeof addr6, .family = AF_INET6 };
+        }
+      freeaddrinfo (result);
+    }
+
+  ok = lookup_host (lookup_by_addr, &key, what, name, aliases, addresses, error);
+  return ok;
+}
+
+/**
+ * sock_getfqdn:
+ * @name: (nullable): a host name or address; %NULL or `""` for this host
+ *
+ * Finds a fully qualified domain name for @name: the first of the host's
+ * primary name and aliases (from [func@Sock.gethostbyaddr]) that contains a
+ * dot. When there is none, the primary name is returned; when the lookup
+ * fails, @name itself.
+ *
+ * Returns: (transfer full): a fully qualified name, or the best name known
+ *
+ * Since: 1.0
+ */
+gchar *
+sock_getfqdn (const gchar *name)
+{
+  g_autofree gchar *own_name = NULL;
+  g_autofree gchar *host_name = NULL;
+  g_auto(GStrv) aliases = NULL;
+
+  if (name == NULL || name[0] == '\0' || g_str_equal (name, "0.0.0.0"))
+    {
+      own_name = sock_gethostname (NULL);
+      name = own_name != NULL ? own_name : "localhost";
+    }
+
+  if (!sock_gethostbyaddr (name, &host_name, &aliases, NULL, NULL))
+    return g_strdup (name);
+
+  if (strchr (host_name, '.') != NULL)
+    return g_steal_pointer (&host_name);
+
+  for (gsize i = 0; aliases[i] != NULL; i++)
+    {
+      if (strchr (aliases[i], '.') != NULL)
+        return g_strdup (aliases[i]);
+    }
+
+  return g_steal_pointer (&host_name);
+}
+
+/**
+ * sock_getprotobyname:
+ * @name: a protocol name, such as `"tcp"` or `"icmp"`
+ * @error: return location for a #GError
+ *
+ * Looks up the number of an internet protocol, as [func@Sock.socket]
+ * takes it (usually only needed for `SOCK_RAW` sockets).
+ *
+ * Returns: the protocol number, or -1 with @error set
+ *   (`SOCK_RESOLVER_ERROR_NOT_FOUND` for an unknown name)
+ *
+ * Since: 1.0
+ */
+gint
+sock_getprotobyname (const gchar  *name,
+                     GError      **error)
+{
+  struct protoent result, *proto = NULL;
+  gchar buffer[LOOKUP_BUFFER_START];
+
+  g_return_val_if_fail (name != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (getprotobyname_r (name, &result, buffer, sizeof buffer, &proto) != 0 || proto == NULL)
+    {
+      g_set_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND,
+                   "getprotobyname: protocol \"%s\" not found", name);
+      return -1;
+    }
+
+  return proto->p_proto;
+}
+
+/**
+ * sock_getservbyname:
+ * @service: a service name, such as `"http"`
+ * @protocol: (nullable): `"tcp"` or `"udp"`, or %NULL for any protocol
+ * @error: return location for a #GError
+ *
+ * Looks up the port number of an internet service.
+ *
+ * Returns: the port number, or -1 with @error set
+ *   (`SOCK_RESOLVER_ERROR_NOT_FOUND` for an unknown service)
+ *
+ * Since: 1.0
+ */
+gint
+sock_getservbyname (const gchar  *service,
+                    const gchar  *protocol,
+                    GError      **error)
+{
+  struct servent result, *serv = NULL;
+  gchar buffer[LOOKUP_BUFFER_START];
+
+  g_return_val_if_fail (service != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (getservbyname_r (service, protocol, &result, buffer, sizeof buffer, &serv) != 0 ||
+      serv == NULL)
+    {
+      g_set_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND,
+                   "getservbyname: service \"%s\"%s%s not found", service,
+                   protocol != NULL ? " for protocol " : "", protocol != NULL ? protocol : "");
+      return -1;
+    }
+
+  return ntohs ((guint16) serv->s_port);
+}

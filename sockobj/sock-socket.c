@@ -1,0 +1,134 @@
+/* sock-socket.c: creating socket objects
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sock-error.h"
+#include "sock-error-private.h"
+#include "sock-inet-object.h"
+#include "sock-object-private.h"
+#include "sock-socket.h"
+#include "sock-unix-object.h"
+
+GType
+_sock_object_type_for_family (gint family)
+{
+  switch (family)
+    {
+    case AF_INET:
+    case AF_INET6:
+      return SOCK_TYPE_INET_OBJECT;
+    case AF_UNIX:
+      return SOCK_TYPE_UNIX_OBJECT;
+    default:
+      return G_TYPE_INVALID;
+    }
+}
+
+static GType
+type_for_family_or_error (gint          family,
+                          const gchar  *what,
+                          GError      **error)
+{
+  GType gtype = _sock_object_type_for_family (family);
+
+  if (gtype == G_TYPE_INVALID)
+    _sock_set_errno_error (error, EAFNOSUPPORT,
+                           "%s: address family %d is not supported by sockobj", what, family);
+  return gtype;
+}
+
+/**
+ * sock_socket:
+ * @family: the address family: `AF_INET`, `AF_INET6` or `AF_UNIX`
+ * @type: the socket type, such as `SOCK_STREAM` or `SOCK_DGRAM`; it may
+ *   include `SOCK_NONBLOCK` to start in non-blocking mode
+ * @proto: the protocol number, usually 0 to let the system choose
+ * @error: return location for a #GError
+ *
+ * Creates a socket, as an object of the class that handles @family's
+ * addresses: a [class@Sock.InetObject] or a [class@Sock.UnixObject].
+ *
+ * The descriptor is close-on-exec. The socket is blocking unless @type
+ * includes `SOCK_NONBLOCK`.
+ *
+ * Returns: (transfer full): a new socket, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+SockObject *
+sock_socket (gint     family,
+             gint     type,
+             gint     proto,
+             GError **error)
+{
+  GType gtype;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((gtype = type_for_family_or_error (family, "socket", error)) == G_TYPE_INVALID)
+    return NULL;
+
+  return g_initable_new (gtype, NULL, error,
+                         "family", family,
+                         "socket-type", type,
+                         "proto", proto,
+                         NULL);
+}
+
+/**
+ * sock_fromfd:
+ * @fd: an open descriptor, which should be a socket
+ * @family: the socket's address family
+ * @type: the socket's type
+ * @proto: the socket's protocol number
+ * @error: return location for a #GError
+ *
+ * Makes a socket object for a socket descriptor created elsewhere, for
+ * example one inherited from a parent process.
+ *
+ * The object works on a close-on-exec duplicate of @fd, so @fd stays the
+ * caller's to close. Whether @fd really is a socket of @family is not
+ * checked; operations on it fail if it is not.
+ *
+ * Returns: (transfer full): a new socket, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+SockObject *
+sock_fromfd (gint     fd,
+             gint     family,
+             gint     type,
+             gint     proto,
+             GError **error)
+{
+  GType gtype;
+  gint dup_fd;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((gtype = type_for_family_or_error (family, "fromfd", error)) == G_TYPE_INVALID)
+    return NULL;
+
+  if (fd < 0)
+    {
+      _sock_set_errno_error (error, EBADF, "fromfd: descriptor %d", fd);
+      return NULL;
+    }
+
+  dup_fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+  if (dup_fd < 0)
+    {
+      _sock_set_errno_error (error, errno, "fromfd: duplicating descriptor %d", fd);
+      return NULL;
+    }
+
+  return _sock_object_new_for_fd (gtype, dup_fd, family, type, proto);
+}
