@@ -146,6 +146,34 @@ _sock_object_release_fd (SockObject *self)
   release_fd (GET_PRIV (self));
 }
 
+static SockObject *
+new_adopting (GType         gtype,
+              SockAdoption *adoption,
+              gint          family,
+              gint          type,
+              gint          proto)
+{
+  SockObject *self;
+
+  g_private_set (&adoption_key, adoption);
+  self = g_object_new (gtype,
+                       "family", family,
+                       "socket-type", type,
+                       "proto", proto,
+                       NULL);
+  /* constructed() took the descriptor; if it never ran, nothing may be
+   * left pointing at this stack frame. */
+  g_private_set (&adoption_key, NULL);
+
+  if (adoption->fd >= 0)
+    {
+      g_critical ("%s did not take its descriptor; is it a SockObject?", g_type_name (gtype));
+      close (adoption->fd);
+    }
+
+  return self;
+}
+
 SockObject *
 _sock_object_new_for_fd (GType gtype,
                          gint  fd,
@@ -155,12 +183,7 @@ _sock_object_new_for_fd (GType gtype,
 {
   SockAdoption adoption = { fd, FALSE };
 
-  g_private_set (&adoption_key, &adoption);
-  return g_object_new (gtype,
-                       "family", family,
-                       "socket-type", type,
-                       "proto", proto,
-                       NULL);
+  return new_adopting (gtype, &adoption, family, type, proto);
 }
 
 /* The new object of accept(): blocking, as accept4() made it. */
@@ -171,12 +194,7 @@ new_for_accepted_fd (SockObject *self,
   SockObjectPrivate *priv = GET_PRIV (self);
   SockAdoption adoption = { fd, TRUE };
 
-  g_private_set (&adoption_key, &adoption);
-  return g_object_new (G_OBJECT_TYPE (self),
-                       "family", priv->family,
-                       "socket-type", priv->type,
-                       "proto", priv->proto,
-                       NULL);
+  return new_adopting (G_OBJECT_TYPE (self), &adoption, priv->family, priv->type, priv->proto);
 }
 
 /* Addresses ---------------------------------------------------------------- */
@@ -959,6 +977,7 @@ sock_object_constructed (GObject *object)
     {
       g_private_set (&adoption_key, NULL);
       priv->fd = adoption->fd;
+      adoption->fd = -1;
       if (!adoption->blocking_known)
         {
           gint flags = fcntl (priv->fd, F_GETFL);
