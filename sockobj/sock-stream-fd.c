@@ -1,0 +1,273 @@
+/* sock-stream-fd.c: the descriptor shared by a makefile() stream
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "sock-stream-fd-private.h"
+
+struct _SockStreamFd
+{
+  gint fd;
+};
+
+SockStreamFd *
+_sock_stream_fd_new (gint fd)
+{
+  SockStreamFd *self = g_atomic_rc_box_new0 (SockStreamFd);
+
+  self->fd = fd;
+  return self;
+}
+
+SockStreamFd *
+_sock_stream_fd_ref (SockStreamFd *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+sock_stream_fd_clear (SockStreamFd *self)
+{
+  _sock_stream_fd_close (self, NULL);
+}
+
+void
+_sock_stream_fd_unref (SockStreamFd *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) sock_stream_fd_clear);
+}
+
+gint
+_sock_stream_fd_get (SockStreamFd *self)
+{
+  return g_atomic_int_get (&self->fd);
+}
+
+gboolean
+_sock_stream_fd_close (SockStreamFd  *self,
+                       GError       **error)
+{
+  /* Swap in -1 before close() so that no later operation can reach a
+   * descriptor number that another open() may already have reused. */
+  gint fd = g_atomic_int_exchange (&self->fd, -1);
+
+  /* On Linux the descriptor is released even when close() reports EINTR,
+   * so retrying could close someone else's. */
+  if (fd >= 0 && close (fd) < 0 && errno != EINTR)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Error closing socket stream: %s", g_strerror (errsv));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_closed_error (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                       "Socket stream is already closed");
+  return FALSE;
+}
+
+/* Blocks until @fd polls for @condition (or an error or hangup, which the
+ * next recv()/send() then reports) or @cancellable is cancelled. */
+static gboolean
+wait_for_condition (gint           fd,
+                    GIOCondition   condition,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  GPollFD fds[2] = { { 0, }, };
+  guint n_fds = 1;
+  gint result;
+
+  fds[0].fd = fd;
+  fds[0].events = condition;
+
+  if (g_cancellable_make_pollfd (cancellable, &fds[1]))
+    n_fds++;
+
+  do
+    result = g_poll (fds, n_fds, -1);
+  while (result < 0 && errno == EINTR);
+
+  if (n_fds > 1)
+    g_cancellable_release_fd (cancellable);
+
+  if (result < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Error waiting for socket: %s", g_strerror (errsv));
+      return FALSE;
+    }
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* recv() and send() share one loop. The stream must never change the
+ * descriptor's O_NONBLOCK flag, which it shares with the socket object, so
+ * non-blocking behaviour is asked for per call with MSG_DONTWAIT.
+ *
+ * A blocking call without a cancellable first tries a plain call: on a
+ * blocking descriptor the kernel waits for us, which costs no extra system
+ * call (this is the bulk-transfer fast path), and on a non-blocking one it
+ * answers EAGAIN at once and we fall back to poll(). With a cancellable the
+ * call never waits in the kernel, so that poll() can watch the cancellable
+ * too. Either way no fcntl (F_GETFL) is needed, and a setblocking() on the
+ * socket between two calls is always honoured. */
+static gssize
+transfer (SockStreamFd  *self,
+          gboolean       sending,
+          void          *buffer,
+          gsize          count,
+          gboolean       blocking,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  gint flags = sending ? MSG_NOSIGNAL : 0;
+  gint fd;
+
+  if (!blocking || cancellable != NULL)
+    flags |= MSG_DONTWAIT;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
+  for (;;)
+    {
+      gssize result;
+      int errsv;
+
+      if ((fd = _sock_stream_fd_get (self)) < 0)
+        {
+          set_closed_error (error);
+          return -1;
+        }
+
+      if (sending)
+        result = send (fd, buffer, count, flags);
+      else
+        result = recv (fd, buffer, count, flags);
+
+      if (result >= 0)
+        return result;
+
+      errsv = errno;
+
+      if (errsv == EINTR)
+        continue;
+
+      if (errsv == EAGAIN || errsv == EWOULDBLOCK)
+        {
+          if (!blocking)
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                                   g_strerror (errsv));
+              return -1;
+            }
+
+          if (!wait_for_condition (fd, sending ? G_IO_OUT : G_IO_IN,
+                                   cancellable, error))
+            return -1;
+
+          /* poll() said ready; if another reader drained the socket in
+           * between, MSG_DONTWAIT sends us back to poll() rather than
+           * blocking past a cancellation. */
+          flags |= MSG_DONTWAIT;
+          continue;
+        }
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   sending ? "Error sending data: %s"
+                           : "Error receiving data: %s",
+                   g_strerror (errsv));
+      return -1;
+    }
+}
+
+gssize
+_sock_stream_fd_recv (SockStreamFd  *self,
+                      void          *buffer,
+                      gsize          count,
+                      gboolean       blocking,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return transfer (self, FALSE, buffer, count, blocking, cancellable, error);
+}
+
+gssize
+_sock_stream_fd_send (SockStreamFd  *self,
+                      const void    *buffer,
+                      gsize          count,
+                      gboolean       blocking,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return transfer (self, TRUE, (void *) buffer, count, blocking,
+                   cancellable, error);
+}
+
+gboolean
+_sock_stream_fd_is_ready (SockStreamFd *self,
+                          GIOCondition  condition)
+{
+  GPollFD pfd = { 0, };
+  gint result;
+
+  /* A closed stream is "ready": its next operation fails without waiting. */
+  if ((pfd.fd = _sock_stream_fd_get (self)) < 0)
+    return TRUE;
+
+  pfd.events = condition;
+
+  do
+    result = g_poll (&pfd, 1, 0);
+  while (result < 0 && errno == EINTR);
+
+  /* POLLERR and POLLHUP count as ready too: the next call reports them. */
+  return result != 0;
+}
+
+GSource *
+_sock_stream_fd_create_source (SockStreamFd *self,
+                               GObject      *stream,
+                               GIOCondition  condition,
+                               GCancellable *cancellable)
+{
+  g_autoptr(GSource) fd_source = NULL;
+  gint fd;
+
+  if ((fd = _sock_stream_fd_get (self)) < 0)
+    return _sock_stream_ready_source_new (stream, cancellable);
+
+  fd_source = g_unix_fd_source_new (fd, condition);
+  g_source_set_dummy_callback (fd_source);
+
+  return g_pollable_source_new_full (stream, fd_source, cancellable);
+}
+
+GSource *
+_sock_stream_ready_source_new (GObject      *stream,
+                               GCancellable *cancellable)
+{
+  GSource *source = g_pollable_source_new_full (stream, NULL, cancellable);
+
+  g_source_set_ready_time (source, 0);
+  return source;
+}
