@@ -1,0 +1,1177 @@
+/* inet.c: tests of AF_INET and AF_INET6 sockets over loopback
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "test-util.h"
+
+static void
+assert_inet_address (GVariant    *address,
+                     const gchar *host,
+                     guint16      port)
+{
+  const gchar *got_host = NULL;
+  guint16 got_port = 0;
+
+  g_assert_nonnull (address);
+  g_assert_cmpstr (g_variant_get_type_string (address), ==, "(sq)");
+  g_variant_get (address, "(&sq)", &got_host, &got_port);
+  g_assert_cmpstr (got_host, ==, host);
+  if (port != 0)
+    g_assert_cmpuint (got_port, ==, port);
+  else
+    g_assert_cmpuint (got_port, !=, 0);
+}
+
+static void
+assert_bytes_eq (GBytes      *bytes,
+                 const gchar *expected)
+{
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   expected, strlen (expected));
+}
+
+/* Echo, as in the seed's example -------------------------------------------- */
+
+static gpointer
+echo_server_thread (gpointer data)
+{
+  SockObject *listener = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  guint rounds;
+
+  conn = sock_object_accept (listener, &peer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  g_assert_nonnull (peer);
+  test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
+
+  /* Echo until the client closes; bounded in rounds as well as by the
+   * receive timeout. */
+  for (rounds = 0; rounds < 10000; rounds++)
+    {
+      g_autoptr(GBytes) data_in = sock_object_recv (conn, 1024, 0, &error);
+      gsize size;
+      gconstpointer bytes;
+
+      g_assert_no_error (error);
+      bytes = g_bytes_get_data (data_in, &size);
+      if (size == 0)
+        break;
+      g_assert_true (sock_object_sendall (conn, bytes, size, 0, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (sock_object_close (conn, &error));
+  g_assert_no_error (error);
+
+  return GUINT_TO_POINTER (rounds);
+}
+
+static void
+run_echo (const gchar *listen_host,
+          gint         family)
+{
+  static const gchar *messages[] = { "Hello, world", "x", "a longer line of text\n" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GBytes) eof = NULL;
+  GThread *thread;
+  gsize i;
+
+  listener = test_socket_new (family, SOCK_STREAM);
+  g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", listen_host, 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_listen (listener, 1, &error));
+  g_assert_no_error (error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_address_port (address), !=, 0);
+
+  thread = g_thread_new ("echo-server", echo_server_thread, listener);
+
+  client = test_socket_new (family, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client, address, &error));
+  g_assert_no_error (error);
+
+  peer = sock_object_getpeername (client, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_equal (peer, address));
+
+  for (i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autoptr(GString) got = g_string_new (NULL);
+      gsize len = strlen (messages[i]);
+      guint reads;
+
+      g_assert_cmpint (sock_object_send (client, (const guint8 *) messages[i], len, 0, &error),
+                       ==, (gssize) len);
+      g_assert_no_error (error);
+
+      /* TCP may split the echo; gather until all of it is back. */
+      for (reads = 0; got->len < len && reads < 100; reads++)
+        {
+          g_autoptr(GBytes) chunk = sock_object_recv (client, 1024, 0, &error);
+          gsize size;
+          gconstpointer data;
+
+          g_assert_no_error (error);
+          data = g_bytes_get_data (chunk, &size);
+          g_assert_cmpuint (size, >, 0);
+          g_string_append_len (got, data, size);
+        }
+      g_assert_cmpstr (got->str, ==, messages[i]);
+    }
+
+  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
+  g_assert_no_error (error);
+  eof = sock_object_recv (client, 1024, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (thread)), >=, G_N_ELEMENTS (messages));
+
+  g_assert_true (sock_object_close (client, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_echo_tcp (void)
+{
+  g_test_summary ("The seed's echo server and client, over 127.0.0.1, with "
+                  "the server in a thread");
+  run_echo ("127.0.0.1", AF_INET);
+}
+
+static void
+test_echo_udp (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(GVariant) a_name = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GVariant) from_back = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) reply = NULL;
+
+  g_test_summary ("UDP sendto() and recvfrom() over 127.0.0.1, with the "
+                  "sender's address reported as (sq)");
+
+  a = test_socket_new (AF_INET, SOCK_DGRAM);
+  b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_assert_true (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
+  g_assert_no_error (error);
+  a_name = sock_object_getsockname (a, &error);
+  g_assert_no_error (error);
+  b_name = sock_object_getsockname (b, &error);
+  g_assert_no_error (error);
+  assert_inet_address (a_name, "127.0.0.1", 0);
+  assert_inet_address (b_name, "127.0.0.1", 0);
+
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "datagram", 8, 0, b_name, &error),
+                   ==, 8);
+  g_assert_no_error (error);
+
+  got = sock_object_recvfrom (b, 1024, 0, &from, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "datagram");
+  g_assert_true (g_variant_equal (from, a_name));
+
+  /* Reply to whatever recvfrom() said. */
+  g_assert_cmpint (sock_object_sendto (b, (const guint8 *) "reply", 5, 0, from, &error), ==, 5);
+  g_assert_no_error (error);
+  reply = sock_object_recvfrom (a, 1024, 0, &from_back, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (reply, "reply");
+  g_assert_true (g_variant_equal (from_back, b_name));
+}
+
+static void
+test_udp_truncate_and_empty (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) empty = NULL;
+
+  g_test_summary ("recvfrom() with a small buffer returns the start of the "
+                  "datagram; an empty datagram arrives as an empty GBytes");
+
+  a = test_socket_new (AF_INET, SOCK_DGRAM);
+  b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
+  g_assert_no_error (error);
+  b_name = sock_object_getsockname (b, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "0123456789", 10, 0, b_name, &error),
+                   ==, 10);
+  g_assert_no_error (error);
+  got = sock_object_recv (b, 4, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "0123");
+
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "", 0, 0, b_name, &error), ==, 0);
+  g_assert_no_error (error);
+  empty = sock_object_recvfrom (b, 16, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (empty);
+  g_assert_cmpuint (g_bytes_get_size (empty), ==, 0);
+}
+
+/* Addresses ----------------------------------------------------------------- */
+
+static void
+test_address_port_types (void)
+{
+  g_autoptr(GError) error = NULL;
+  const gchar *formats[] = { "(sq)", "(si)", "(su)" };
+  gsize i;
+
+  g_test_summary ("An AF_INET address can be (sq), (si) or (su); "
+                  "getsockname() always returns (sq)");
+
+  for (i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_DGRAM);
+      g_autoptr(SockObject) other = test_socket_new (AF_INET, SOCK_DGRAM);
+      g_autoptr(GVariant) name = NULL;
+      g_autoptr(GVariant) target = NULL;
+      g_autoptr(GVariant) peer = NULL;
+      GVariant *address;
+
+      if (formats[i][2] == 'q')
+        address = g_variant_new ("(sq)", "127.0.0.1", 0);
+      else if (formats[i][2] == 'i')
+        address = g_variant_new ("(si)", "127.0.0.1", 0);
+      else
+        address = g_variant_new ("(su)", "127.0.0.1", 0);
+
+      g_assert_true (sock_object_bind (sock, address, &error));
+      g_assert_no_error (error);
+      name = sock_object_getsockname (sock, &error);
+      g_assert_no_error (error);
+      assert_inet_address (name, "127.0.0.1", 0);
+
+      /* The same shape names the port to connect to. */
+      if (formats[i][2] == 'q')
+        target = g_variant_new ("(sq)", "127.0.0.1", test_address_port (name));
+      else if (formats[i][2] == 'i')
+        target = g_variant_new ("(si)", "127.0.0.1", (gint32) test_address_port (name));
+      else
+        target = g_variant_new ("(su)", "127.0.0.1", (guint32) test_address_port (name));
+      g_variant_ref_sink (target);
+
+      g_assert_true (sock_object_connect (other, target, &error));
+      g_assert_no_error (error);
+      peer = sock_object_getpeername (other, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_variant_equal (peer, name));
+    }
+}
+
+static void
+test_address_any (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("The host \"\" is INADDR_ANY: getsockname() reports 0.0.0.0");
+
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "", 0), &error));
+  g_assert_no_error (error);
+  name = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+  assert_inet_address (name, "0.0.0.0", 0);
+}
+
+static void
+test_address_broadcast (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) peer = NULL;
+
+  g_test_summary ("The host \"<broadcast>\" is INADDR_BROADCAST (checked with "
+                  "connect() on UDP, which sends nothing)");
+
+  sock = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_assert_true (sock_object_setsockopt (sock, SOL_SOCKET, SO_BROADCAST, 1, &error));
+  g_assert_no_error (error);
+
+  if (!sock_object_connect (sock, g_variant_new ("(sq)", "<broadcast>", 9), &error))
+    {
+      /* Only a system without any route to the broadcast address says so;
+       * a conversion failure would be EINVAL or a resolver error. */
+      g_assert_error (error, SOCK_ERROR, ENETUNREACH);
+      g_test_skip ("No route to 255.255.255.255 on this system");
+      return;
+    }
+  g_assert_no_error (error);
+
+  peer = sock_object_getpeername (sock, &error);
+  g_assert_no_error (error);
+  assert_inet_address (peer, "255.255.255.255", 9);
+}
+
+static void
+test_address_hostname (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+
+  g_test_summary ("A host name in an address is resolved; getpeername() "
+                  "gives the dotted quad");
+
+  listener = test_tcp_listener_new (&address);
+  client = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client,
+                                      g_variant_new ("(sq)", "localhost",
+                                                     test_address_port (address)),
+                                      &error));
+  g_assert_no_error (error);
+  peer = sock_object_getpeername (client, &error);
+  g_assert_no_error (error);
+  assert_inet_address (peer, "127.0.0.1", test_address_port (address));
+}
+
+static void
+test_address_accept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(SockObject) conn2 = NULL;
+  g_autoptr(SockObject) client2 = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GVariant) client_name = NULL;
+  g_autoptr(GVariant) conn_name = NULL;
+  g_autoptr(GVariant) conn_peer = NULL;
+
+  g_test_summary ("accept() returns the connection and the peer's address; "
+                  "getsockname()/getpeername() on both ends agree");
+
+  listener = test_tcp_listener_new (&address);
+  client = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client, address, &error));
+  g_assert_no_error (error);
+
+  conn = sock_object_accept (listener, &from, &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_INET_OBJECT (conn));
+  g_assert_cmpint (sock_object_get_family (conn), ==, AF_INET);
+  g_assert_cmpint (sock_object_get_socket_type (conn), ==, SOCK_STREAM);
+  g_assert_cmpint (sock_object_fileno (conn), !=, sock_object_fileno (listener));
+
+  client_name = sock_object_getsockname (client, &error);
+  g_assert_no_error (error);
+  assert_inet_address (from, "127.0.0.1", test_address_port (client_name));
+  g_assert_true (g_variant_equal (from, client_name));
+
+  conn_name = sock_object_getsockname (conn, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_equal (conn_name, address));
+  conn_peer = sock_object_getpeername (conn, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_equal (conn_peer, client_name));
+
+  /* The address out-parameter is optional. */
+  client2 = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client2, address, &error));
+  g_assert_no_error (error);
+  conn2 = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn2);
+}
+
+static void
+test_address_invalid (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  GVariant *bad[8];
+  gsize i, n = 0;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("An address of the wrong type or with a port out of range "
+                  "is SOCK_ERROR/EINVAL, for every method that takes one");
+
+  bad[n++] = g_variant_new ("s", "127.0.0.1");
+  bad[n++] = g_variant_new ("(ss)", "127.0.0.1", "80");
+  bad[n++] = g_variant_new ("(sqq)", "127.0.0.1", 80, 1);
+  bad[n++] = g_variant_new ("(si)", "127.0.0.1", -1);
+  bad[n++] = g_variant_new ("(si)", "127.0.0.1", 65536);
+  bad[n++] = g_variant_new ("(su)", "127.0.0.1", 65536);
+  bad[n++] = g_variant_new ("(su)", "127.0.0.1", G_MAXUINT32);
+  bad[n++] = g_variant_new ("(qs)", 80, "127.0.0.1");
+
+  sock = test_socket_new (AF_INET, SOCK_DGRAM);
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) address = g_variant_ref_sink (bad[i]);
+      g_autofree gchar *text = g_variant_print (address, TRUE);
+
+      g_test_message ("address %s", text);
+
+      g_assert_false (sock_object_bind (sock, address, &error));
+      test_assert_sock_error (error, EINVAL);
+      g_clear_error (&error);
+
+      g_assert_false (sock_object_connect (sock, address, &error));
+      test_assert_sock_error (error, EINVAL);
+      g_clear_error (&error);
+
+      /* No errno behind it, so connect_ex raises instead of returning. */
+      g_assert_cmpint (sock_object_connect_ex (sock, address, &error), ==, -1);
+      test_assert_sock_error (error, EINVAL);
+      g_clear_error (&error);
+
+      g_assert_cmpint (sock_object_sendto (sock, (const guint8 *) "x", 1, 0, address, &error),
+                       ==, -1);
+      test_assert_sock_error (error, EINVAL);
+      g_clear_error (&error);
+    }
+
+  /* None of this bound or connected the socket. */
+  name = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_type_string (name), ==, "(sq)");
+  g_assert_cmpuint (test_address_port (name), ==, 0);
+}
+
+static void
+test_address_unresolvable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+
+  g_test_summary ("A host that cannot be resolved is a SOCK_RESOLVER_ERROR: "
+                  "connect() fails and connect_ex() returns -1");
+
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+
+  g_assert_false (sock_object_connect (sock, g_variant_new ("(sq)", "nonexistent.invalid", 80),
+                                       &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_connect_ex (sock, g_variant_new ("(sq)", "nonexistent.invalid", 80),
+                                           &error), ==, -1);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+  g_clear_error (&error);
+
+  g_assert_false (sock_object_bind (sock, g_variant_new ("(sq)", "nonexistent.invalid", 0),
+                                    &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+}
+
+static void
+test_address_floating (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(SockObject) c = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GBytes) got = NULL;
+  GVariant *v;
+
+  g_test_summary ("Methods that take an address sink a floating reference "
+                  "(so g_variant_new() can be passed directly) and leave a "
+                  "caller's own reference alone");
+
+  a = test_socket_new (AF_INET, SOCK_DGRAM);
+  b = test_socket_new (AF_INET, SOCK_DGRAM);
+  c = test_socket_new (AF_INET, SOCK_STREAM);
+
+  /* A floating address we keep an extra (still floating) reference to: after
+   * the call it must no longer be floating, and ours is the last reference. */
+  v = g_variant_new ("(sq)", "127.0.0.1", 0);
+  g_variant_ref (v);
+  g_assert_true (sock_object_bind (b, v, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_variant_is_floating (v));
+  g_variant_unref (v);
+
+  b_name = sock_object_getsockname (b, &error);
+  g_assert_no_error (error);
+
+  v = g_variant_new ("(sq)", "127.0.0.1", test_address_port (b_name));
+  g_variant_ref (v);
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "f", 1, 0, v, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_false (g_variant_is_floating (v));
+  g_variant_unref (v);
+
+  v = g_variant_new ("(sq)", "127.0.0.1", test_address_port (b_name));
+  g_variant_ref (v);
+  g_assert_true (sock_object_connect (a, v, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_variant_is_floating (v));
+  g_variant_unref (v);
+
+  v = g_variant_new ("(sq)", "127.0.0.1", test_address_port (b_name));
+  g_variant_ref (v);
+  /* Refused or not, only the reference counting matters here. */
+  (void) sock_object_connect_ex (c, v, NULL);
+  g_assert_false (g_variant_is_floating (v));
+  g_variant_unref (v);
+
+  /* Failing calls sink too. */
+  v = g_variant_new ("s", "wrong shape");
+  g_variant_ref (v);
+  g_assert_false (sock_object_bind (a, v, &error));
+  g_assert_error (error, SOCK_ERROR, EINVAL);
+  g_clear_error (&error);
+  g_assert_false (g_variant_is_floating (v));
+  g_variant_unref (v);
+
+  /* A non-floating address stays the caller's, usable after every call. */
+  v = g_variant_ref_sink (g_variant_new ("(sq)", "127.0.0.1", test_address_port (b_name)));
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "g", 1, 0, v, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "h", 1, 0, v, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_address_port (v), ==, test_address_port (b_name));
+  g_variant_unref (v);
+
+  got = sock_object_recv (b, 16, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "f");
+}
+
+/* connect ------------------------------------------------------------------- */
+
+/* A 127.0.0.1 port that is bound (so nobody else takes it) but not
+ * listening: connecting to it is refused. */
+static SockObject *
+refusing_port_new (GVariant **address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) holder = test_socket_new (AF_INET, SOCK_STREAM);
+
+  g_assert_true (sock_object_bind (holder, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
+  g_assert_no_error (error);
+  *address = sock_object_getsockname (holder, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&holder);
+}
+
+static void
+test_connect_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) holder = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autofree gchar *port = NULL;
+
+  g_test_summary ("connect() to a port nobody listens on fails with "
+                  "ECONNREFUSED, and the message says where and why");
+
+  holder = refusing_port_new (&address);
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+
+  g_assert_false (sock_object_connect (sock, address, &error));
+  test_assert_sock_error (error, ECONNREFUSED);
+  port = g_strdup_printf ("%u", test_address_port (address));
+  g_assert_nonnull (strstr (error->message, g_strerror (ECONNREFUSED)));
+  g_assert_nonnull (strstr (error->message, port));
+}
+
+static void
+test_connect_ex (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) holder = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) refused = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) closed_address = NULL;
+  g_autoptr(GVariant) open_address = NULL;
+
+  g_test_summary ("connect_ex() returns the errno of a failed connect and 0 "
+                  "on success, without setting an error");
+
+  holder = refusing_port_new (&closed_address);
+  refused = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_cmpint (sock_object_connect_ex (refused, closed_address, &error), ==, ECONNREFUSED);
+  g_assert_no_error (error);
+
+  listener = test_tcp_listener_new (&open_address);
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_cmpint (sock_object_connect_ex (sock, open_address, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* Again on the connected socket: EISCONN, still as a return value. */
+  g_assert_cmpint (sock_object_connect_ex (sock, open_address, &error), ==, EISCONN);
+  g_assert_no_error (error);
+
+  /* A NULL GError is fine too. */
+  g_assert_cmpint (sock_object_connect_ex (sock, open_address, NULL), ==, EISCONN);
+}
+
+static void
+test_connect_isconn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) address = NULL;
+
+  g_test_summary ("A second connect() on a connected socket fails with EISCONN");
+
+  listener = test_tcp_listener_new (&address);
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (sock, address, &error));
+  g_assert_no_error (error);
+  g_assert_false (sock_object_connect (sock, address, &error));
+  test_assert_sock_error (error, EISCONN);
+}
+
+static void
+test_connect_not_connected (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  GVariant *peer;
+  GBytes *got;
+  guint8 buffer[4];
+
+  g_test_summary ("recv(), send() and getpeername() on a stream socket that "
+                  "was never connected fail (ENOTCONN; send() gives EPIPE on "
+                  "Linux) and do not raise SIGPIPE");
+
+  sock = test_socket_new (AF_INET, SOCK_STREAM);
+
+  got = sock_object_recv (sock, 16, 0, &error);
+  g_assert_null (got);
+  test_assert_sock_error (error, ENOTCONN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_recv_into (sock, buffer, sizeof buffer, 0, &error), ==, -1);
+  test_assert_sock_error (error, ENOTCONN);
+  g_clear_error (&error);
+
+  peer = sock_object_getpeername (sock, &error);
+  g_assert_null (peer);
+  test_assert_sock_error (error, ENOTCONN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_send (sock, (const guint8 *) "x", 1, 0, &error), ==, -1);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_assert_true (error->code == ENOTCONN || error->code == EPIPE);
+  g_clear_error (&error);
+
+  g_assert_false (sock_object_sendall (sock, (const guint8 *) "x", 1, 0, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_assert_true (error->code == ENOTCONN || error->code == EPIPE);
+}
+
+/* send / recv --------------------------------------------------------------- */
+
+static void
+test_send_epipe (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  gint64 deadline;
+  guint i;
+  gboolean failed = FALSE;
+
+  g_test_summary ("Sending on a connection that is shut down or closed by "
+                  "the peer fails with EPIPE instead of killing the process "
+                  "with SIGPIPE");
+
+  /* Our own SHUT_WR: EPIPE every time. */
+  test_tcp_pair (&client, &server);
+  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_send (client, (const guint8 *) "x", 1, 0, &error), ==, -1);
+  test_assert_sock_error (error, EPIPE);
+  g_clear_error (&error);
+  g_assert_false (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error));
+  test_assert_sock_error (error, EPIPE);
+  g_clear_error (&error);
+  g_clear_object (&client);
+  g_clear_object (&server);
+
+  /* The peer closed: the first send may still succeed (it provokes a RST),
+   * after which the connection is gone. */
+  test_tcp_pair (&client, &server);
+  g_assert_true (sock_object_close (server, &error));
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (i = 0; i < 500 && g_get_monotonic_time () < deadline; i++)
+    {
+      if (sock_object_send (client, (const guint8 *) "x", 1, 0, &error) < 0)
+        {
+          failed = TRUE;
+          break;
+        }
+      g_assert_no_error (error);
+      g_usleep (10 * 1000);
+    }
+  g_assert_true (failed);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_assert_true (error->code == EPIPE || error->code == ECONNRESET);
+  g_clear_error (&error);
+
+  g_assert_false (sock_object_sendall (client, (const guint8 *) "y", 1, 0, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_assert_true (error->code == EPIPE || error->code == ECONNRESET);
+}
+
+typedef struct
+{
+  SockObject *sock;
+  gsize expected;
+  guint32 seed;
+  gsize received;
+  gsize first_bad;
+  gboolean eof;
+} Reader;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Reader *reader = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buffer = g_malloc (65536);
+  g_autofree guint8 *expected = g_malloc (reader->expected);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint reads;
+
+  test_fill_pattern (expected, reader->expected, reader->seed);
+  reader->first_bad = G_MAXSIZE;
+
+  for (reads = 0; reads < 1000000 && g_get_monotonic_time () < deadline; reads++)
+    {
+      gssize n = sock_object_recv_into (reader->sock, buffer, 65536, 0, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >=, 0);
+      if (n == 0)
+        {
+          reader->eof = TRUE;
+          break;
+        }
+      if (reader->received + n > reader->expected)
+        {
+          reader->first_bad = reader->received;
+          reader->received += n;
+          break;
+        }
+      if (reader->first_bad == G_MAXSIZE &&
+          memcmp (buffer, expected + reader->received, n) != 0)
+        {
+          gssize j;
+
+          for (j = 0; j < n && buffer[j] == expected[reader->received + j]; j++)
+            ;
+          reader->first_bad = reader->received + j;
+        }
+      reader->received += n;
+    }
+
+  return NULL;
+}
+
+static void
+test_sendall_large (void)
+{
+  const gsize size = 8 * 1024 * 1024 + 13;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autofree guint8 *payload = g_malloc (size);
+  Reader reader = { 0 };
+  GThread *thread;
+
+  g_test_summary ("sendall() of several MiB arrives complete and in order at "
+                  "a reader in another thread");
+
+  test_tcp_pair (&client, &server);
+  /* The payload is far larger than the socket buffers, so sendall() has to
+   * loop over partial sends while the reader drains. */
+
+  test_fill_pattern (payload, size, 0xc0ffee);
+  reader.sock = server;
+  reader.expected = size;
+  reader.seed = 0xc0ffee;
+  thread = g_thread_new ("reader", reader_thread, &reader);
+
+  g_assert_true (sock_object_sendall (client, payload, size, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
+  g_assert_no_error (error);
+
+  g_thread_join (thread);
+  g_assert_cmpuint (reader.first_bad, ==, G_MAXSIZE);
+  g_assert_cmpuint (reader.received, ==, size);
+  g_assert_true (reader.eof);
+}
+
+static void
+test_recv_eof (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) eof = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GBytes) eof_from = NULL;
+
+  g_test_summary ("At end of stream recv() returns an empty GBytes (not NULL) "
+                  "without an error, every time");
+
+  test_tcp_pair (&client, &server);
+  g_assert_true (sock_object_sendall (client, (const guint8 *) "last", 4, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_close (client, &error));
+  g_assert_no_error (error);
+
+  data = sock_object_recv (server, 1024, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (data, "last");
+
+  eof = sock_object_recv (server, 1024, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (eof);
+  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+
+  again = sock_object_recv (server, 1024, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+  g_assert_cmpuint (g_bytes_get_size (again), ==, 0);
+
+  eof_from = sock_object_recvfrom (server, 1024, 0, &from, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (eof_from);
+  g_assert_cmpuint (g_bytes_get_size (eof_from), ==, 0);
+}
+
+static void
+test_recv_into (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  guint8 buffer[16];
+  gssize n;
+
+  g_test_summary ("recv_into() fills the caller's buffer, at most size bytes, "
+                  "returns the count, and 0 at end of stream");
+
+  test_tcp_pair (&client, &server);
+  g_assert_true (sock_object_sendall (client, (const guint8 *) "0123456789", 10, 0, &error));
+  g_assert_no_error (error);
+
+  memset (buffer, 0xaa, sizeof buffer);
+  n = sock_object_recv_into (server, buffer, 4, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 4);
+  g_assert_cmpmem (buffer, 4, "0123", 4);
+  g_assert_cmpuint (buffer[4], ==, 0xaa);
+
+  /* MSG_PEEK is passed through. */
+  n = sock_object_recv_into (server, buffer, 2, MSG_PEEK, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 2);
+  g_assert_cmpmem (buffer, 2, "45", 2);
+
+  /* MSG_WAITALL would wait for 16 bytes; end of stream cuts it short at 6. */
+  g_assert_true (sock_object_close (client, &error));
+  g_assert_no_error (error);
+  n = sock_object_recv_into (server, buffer, sizeof buffer, MSG_WAITALL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 6);
+  g_assert_cmpmem (buffer, 6, "456789", 6);
+
+  n = sock_object_recv_into (server, buffer, sizeof buffer, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+}
+
+static void
+test_recv_too_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GBytes) got = NULL;
+  GVariant *from = NULL;
+  GBytes *none;
+
+  g_test_summary ("recv() and recvfrom() with a size too large to allocate "
+                  "fail with EINVAL instead of aborting, and the data stays");
+
+  test_tcp_pair (&client, &server);
+  g_assert_true (sock_object_sendall (client, (const guint8 *) "kept", 4, 0, &error));
+  g_assert_no_error (error);
+
+  none = sock_object_recv (server, G_MAXSIZE, 0, &error);
+  g_assert_null (none);
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  none = sock_object_recvfrom (server, G_MAXSIZE, 0, &from, &error);
+  g_assert_null (none);
+  g_assert_null (from);
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  got = sock_object_recv (server, 16, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "kept");
+}
+
+static void
+test_recv_msg_flags (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GBytes) peeked = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) none = NULL;
+
+  g_test_summary ("recv() flags are passed to the system: MSG_PEEK leaves the "
+                  "data queued, MSG_DONTWAIT does not wait");
+
+  test_tcp_pair (&client, &server);
+
+  none = sock_object_recv (server, 16, MSG_DONTWAIT, &error);
+  g_assert_null (none);
+  test_assert_sock_error (error, EAGAIN);
+  g_clear_error (&error);
+  /* The socket itself is still blocking. */
+  g_assert_true (sock_object_get_blocking (server));
+
+  g_assert_true (sock_object_sendall (client, (const guint8 *) "peek", 4, 0, &error));
+  g_assert_no_error (error);
+  peeked = sock_object_recv (server, 16, MSG_PEEK, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (peeked, "peek");
+  got = sock_object_recv (server, 16, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "peek");
+}
+
+/* IPv6 ---------------------------------------------------------------------- */
+
+static void
+assert_inet6_loopback (GVariant *address,
+                       guint16   port)
+{
+  const gchar *host = NULL;
+  guint16 got_port = 0;
+  guint32 flowinfo = 1, scope_id = 1;
+
+  g_assert_nonnull (address);
+  g_assert_cmpstr (g_variant_get_type_string (address), ==, "(squu)");
+  g_variant_get (address, "(&squu)", &host, &got_port, &flowinfo, &scope_id);
+  g_assert_cmpstr (host, ==, "::1");
+  if (port != 0)
+    g_assert_cmpuint (got_port, ==, port);
+  else
+    g_assert_cmpuint (got_port, !=, 0);
+  g_assert_cmpuint (flowinfo, ==, 0);
+  g_assert_cmpuint (scope_id, ==, 0);
+}
+
+static void
+test_ipv6_tcp (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GVariant) client_name = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  g_test_summary ("AF_INET6 over ::1: bind with (sq), connect with (squu), "
+                  "addresses come back as (squu)");
+
+  if (!test_have_ipv6 ())
+    {
+      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
+      return;
+    }
+
+  listener = test_socket_new (AF_INET6, SOCK_STREAM);
+  g_assert_true (SOCK_IS_INET_OBJECT (listener));
+  g_assert_cmpint (sock_object_get_family (listener), ==, AF_INET6);
+  g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", "::1", 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_listen (listener, 1, &error));
+  g_assert_no_error (error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  assert_inet6_loopback (address, 0);
+
+  client = test_socket_new (AF_INET6, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client,
+                                      g_variant_new ("(squu)", "::1",
+                                                     test_address_port (address), 0, 0),
+                                      &error));
+  g_assert_no_error (error);
+
+  conn = sock_object_accept (listener, &from, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (conn), ==, AF_INET6);
+  client_name = sock_object_getsockname (client, &error);
+  g_assert_no_error (error);
+  assert_inet6_loopback (from, test_address_port (client_name));
+  g_assert_true (g_variant_equal (from, client_name));
+
+  peer = sock_object_getpeername (client, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_equal (peer, address));
+
+  g_assert_true (sock_object_sendall (client, (const guint8 *) "six", 3, 0, &error));
+  g_assert_no_error (error);
+  test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
+  got = sock_object_recv (conn, 16, 0, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "six");
+}
+
+static void
+test_ipv6_udp (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(GVariant) a_name = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  g_test_summary ("AF_INET6 UDP sendto()/recvfrom() over ::1 with (squu) addresses");
+
+  if (!test_have_ipv6 ())
+    {
+      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
+      return;
+    }
+
+  a = test_socket_new (AF_INET6, SOCK_DGRAM);
+  b = test_socket_new (AF_INET6, SOCK_DGRAM);
+  g_assert_true (sock_object_bind (a, g_variant_new ("(squu)", "::1", 0, 0, 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "::1", 0), &error));
+  g_assert_no_error (error);
+  a_name = sock_object_getsockname (a, &error);
+  g_assert_no_error (error);
+  b_name = sock_object_getsockname (b, &error);
+  g_assert_no_error (error);
+  assert_inet6_loopback (a_name, 0);
+  assert_inet6_loopback (b_name, 0);
+
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "v6", 2, 0, b_name, &error), ==, 2);
+  g_assert_no_error (error);
+  got = sock_object_recvfrom (b, 16, 0, &from, &error);
+  g_assert_no_error (error);
+  assert_bytes_eq (got, "v6");
+  g_assert_true (g_variant_equal (from, a_name));
+}
+
+static void
+test_ipv6_invalid (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+
+  g_test_summary ("AF_INET6 rejects addresses of other shapes with EINVAL");
+
+  if (!test_have_ipv6 ())
+    {
+      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
+      return;
+    }
+
+  sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+  g_assert_false (sock_object_bind (sock, g_variant_new ("s", "::1"), &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_false (sock_object_bind (sock, g_variant_new ("(squ)", "::1", 0, 0), &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_false (sock_object_bind (sock, g_variant_new ("(si)", "::1", 70000), &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/inet/echo/tcp", test_echo_tcp);
+  g_test_add_func ("/inet/echo/udp", test_echo_udp);
+  g_test_add_func ("/inet/udp/truncate-and-empty", test_udp_truncate_and_empty);
+  g_test_add_func ("/inet/address/port-types", test_address_port_types);
+  g_test_add_func ("/inet/address/any", test_address_any);
+  g_test_add_func ("/inet/address/broadcast", test_address_broadcast);
+  g_test_add_func ("/inet/address/hostname", test_address_hostname);
+  g_test_add_func ("/inet/address/accept", test_address_accept);
+  g_test_add_func ("/inet/address/invalid", test_address_invalid);
+  g_test_add_func ("/inet/address/unresolvable", test_address_unresolvable);
+  g_test_add_func ("/inet/address/floating", test_address_floating);
+  g_test_add_func ("/inet/connect/refused", test_connect_refused);
+  g_test_add_func ("/inet/connect/ex", test_connect_ex);
+  g_test_add_func ("/inet/connect/isconn", test_connect_isconn);
+  g_test_add_func ("/inet/connect/not-connected", test_connect_not_connected);
+  g_test_add_func ("/inet/send/epipe", test_send_epipe);
+  g_test_add_func ("/inet/send/sendall-large", test_sendall_large);
+  g_test_add_func ("/inet/recv/eof", test_recv_eof);
+  g_test_add_func ("/inet/recv/into", test_recv_into);
+  g_test_add_func ("/inet/recv/too-large", test_recv_too_large);
+  g_test_add_func ("/inet/recv/flags", test_recv_msg_flags);
+  g_test_add_func ("/inet/ipv6/tcp", test_ipv6_tcp);
+  g_test_add_func ("/inet/ipv6/udp", test_ipv6_udp);
+  g_test_add_func ("/inet/ipv6/invalid", test_ipv6_invalid);
+
+  return g_test_run ();
+}

@@ -1,0 +1,416 @@
+/* test-util.c: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "test-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
+
+void
+test_set_io_timeout (SockObject *sock,
+                     guint       seconds)
+{
+  g_autoptr(GError) error = NULL;
+  struct timeval tv = { .tv_sec = seconds, .tv_usec = 0 };
+
+  g_assert_true (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_RCVTIMEO,
+                                               (const guint8 *) &tv, sizeof tv,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_SNDTIMEO,
+                                               (const guint8 *) &tv, sizeof tv,
+                                               &error));
+  g_assert_no_error (error);
+}
+
+SockObject *
+test_socket_new (gint family,
+                 gint type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+
+  sock = sock_socket (family, type, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sock);
+  test_set_io_timeout (sock, TEST_IO_TIMEOUT_SECONDS);
+
+  return g_steal_pointer (&sock);
+}
+
+SockObject *
+test_tcp_listener_new (GVariant **address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(GVariant) bound = NULL;
+
+  listener = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0),
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (sock_object_listen (listener, 16, &error));
+  g_assert_no_error (error);
+
+  bound = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bound);
+  g_assert_cmpstr (g_variant_get_type_string (bound), ==, "(sq)");
+  g_assert_cmpuint (test_address_port (bound), !=, 0);
+
+  if (address != NULL)
+    *address = g_steal_pointer (&bound);
+
+  return g_steal_pointer (&listener);
+}
+
+void
+test_tcp_pair (SockObject **client,
+               SockObject **server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) c = NULL;
+  g_autoptr(SockObject) s = NULL;
+
+  listener = test_tcp_listener_new (&address);
+  c = test_socket_new (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (c, address, &error));
+  g_assert_no_error (error);
+
+  s = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  test_set_io_timeout (s, TEST_IO_TIMEOUT_SECONDS);
+
+  g_assert_true (sock_object_close (listener, &error));
+  g_assert_no_error (error);
+
+  *client = g_steal_pointer (&c);
+  *server = g_steal_pointer (&s);
+}
+
+guint16
+test_address_port (GVariant *address)
+{
+  guint16 port = 0;
+
+  g_assert_nonnull (address);
+  g_assert_true (g_variant_is_of_type (address, G_VARIANT_TYPE ("(sq)")) ||
+                 g_variant_is_of_type (address, G_VARIANT_TYPE ("(squu)")));
+  g_variant_get_child (address, 1, "q", &port);
+
+  return port;
+}
+
+gchar *
+test_tmpdir_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  gchar *path;
+
+  path = g_dir_make_tmp ("sockobj-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
+
+  return path;
+}
+
+void
+test_tmpdir_remove (const gchar *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const gchar *name;
+
+  if (path == NULL)
+    return;
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree gchar *child = g_build_filename (path, name, NULL);
+
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            test_tmpdir_remove (child);
+          else
+            g_unlink (child);
+        }
+    }
+
+  g_rmdir (path);
+}
+
+gchar *
+test_unique_name (const gchar *prefix)
+{
+  static gint counter = 0;
+
+  return g_strdup_printf ("%s-%ld-%d-%" G_GINT64_FORMAT "-%08x",
+                          prefix, (long) getpid (),
+                          g_atomic_int_add (&counter, 1),
+                          g_get_monotonic_time (),
+                          g_random_int ());
+}
+
+guint
+test_count_open_fds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint count = 0;
+
+  dir = g_dir_open ("/proc/self/fd", 0, &error);
+  g_assert_no_error (error);
+
+  while (g_dir_read_name (dir) != NULL)
+    count++;
+
+  /* The directory being read is itself one open descriptor. */
+  return count - 1;
+}
+
+gboolean
+test_fd_is_open (gint fd)
+{
+  return fcntl (fd, F_GETFD) >= 0 || errno != EBADF;
+}
+
+gboolean
+test_fd_is_cloexec (gint fd)
+{
+  gint flags = fcntl (fd, F_GETFD);
+
+  g_assert_cmpint (flags, >=, 0);
+
+  return (flags & FD_CLOEXEC) != 0;
+}
+
+gboolean
+test_have_ipv6 (void)
+{
+  struct sockaddr_in6 sin6 = { 0 };
+  gboolean ok;
+  gint fd;
+
+  fd = socket (AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return FALSE;
+
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_addr = in6addr_loopback;
+  ok = bind (fd, (struct sockaddr *) &sin6, sizeof sin6) == 0;
+  close (fd);
+
+  return ok;
+}
+
+void
+test_fill_pattern (guint8  *buffer,
+                   gsize    size,
+                   guint32  seed)
+{
+  guint32 x = seed != 0 ? seed : 0x9e3779b9u;
+  gsize i;
+
+  /* xorshift32: cheap, and a dropped, repeated or reordered chunk shows up. */
+  for (i = 0; i < size; i++)
+    {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      buffer[i] = (guint8) x;
+    }
+}
+
+/* Peer processes ----------------------------------------------------------- */
+
+struct _TestPeer
+{
+  GSubprocess *process;
+  gint stdout_fd;
+};
+
+TestPeer *
+test_peer_spawn (const gchar * const  *argv,
+                 GError              **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  GInputStream *out;
+  TestPeer *peer;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  if (process == NULL)
+    return NULL;
+
+  out = g_subprocess_get_stdout_pipe (process);
+  g_assert_true (G_IS_UNIX_INPUT_STREAM (out));
+
+  peer = g_new0 (TestPeer, 1);
+  peer->process = g_steal_pointer (&process);
+  peer->stdout_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
+
+  return peer;
+}
+
+gchar *
+test_peer_read_line (TestPeer  *peer,
+                     guint      timeout_ms,
+                     GError   **error)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  /* Byte by byte, so nothing past the newline is consumed. */
+  while (line->len < 4096)
+    {
+      struct pollfd pfd = { .fd = peer->stdout_fd, .events = POLLIN };
+      gint64 remaining = deadline - g_get_monotonic_time ();
+      gchar c;
+      gssize n;
+      gint ret;
+
+      if (remaining <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "No line from the peer within %u ms (got “%s”)",
+                       timeout_ms, line->str);
+          return NULL;
+        }
+
+      ret = poll (&pfd, 1, (gint) MAX (1, remaining / 1000));
+      if (ret < 0 && errno == EINTR)
+        continue;
+      if (ret < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       "poll: %s", g_strerror (errno));
+          return NULL;
+        }
+      if (ret == 0)
+        continue;
+
+      n = read (peer->stdout_fd, &c, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       "read: %s", g_strerror (errno));
+          return NULL;
+        }
+      if (n == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                       "The peer closed its output (got “%s”)", line->str);
+          return NULL;
+        }
+      if (c == '\n')
+        return g_string_free (g_steal_pointer (&line), FALSE);
+
+      g_string_append_c (line, c);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Line from the peer too long");
+  return NULL;
+}
+
+static void
+peer_wait_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+peer_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+test_peer_wait (TestPeer *peer,
+                guint     timeout_ms)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timeout = NULL;
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+
+  g_main_context_push_thread_default (context);
+
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, peer_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+
+  g_subprocess_wait_async (peer->process, NULL, peer_wait_cb, &done);
+  while (!done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+
+  if (!done)
+    {
+      g_test_message ("Peer did not exit within %u ms; killing it", timeout_ms);
+      g_subprocess_force_exit (peer->process);
+      while (!done)
+        g_main_context_iteration (context, TRUE);
+    }
+
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+
+  if (timed_out)
+    return FALSE;
+
+  if (!g_subprocess_get_if_exited (peer->process))
+    {
+      g_test_message ("Peer was killed by a signal");
+      return FALSE;
+    }
+
+  if (g_subprocess_get_exit_status (peer->process) != 0)
+    {
+      g_test_message ("Peer exited with status %d",
+                      g_subprocess_get_exit_status (peer->process));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+test_peer_free (TestPeer *peer)
+{
+  if (peer == NULL)
+    return;
+
+  /* A peer nobody waited for must not outlive the test. */
+  if (g_subprocess_get_identifier (peer->process) != NULL)
+    {
+      g_subprocess_force_exit (peer->process);
+      g_subprocess_wait (peer->process, NULL, NULL);
+    }
+
+  g_clear_object (&peer->process);
+  g_free (peer);
+}

@@ -1,0 +1,89 @@
+/* test-util.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <sockobj.h>
+
+G_BEGIN_DECLS
+
+/* The longest any single blocking call in a test may wait, in seconds. A
+ * test that hits it fails with ETIMEDOUT/EAGAIN instead of hanging. */
+#define TEST_IO_TIMEOUT_SECONDS 10
+
+/* The longest a helper process may run, in milliseconds. */
+#define TEST_PEER_TIMEOUT_MS 20000
+
+/* Bounds every blocking receive and send on @sock (SO_RCVTIMEO, SO_SNDTIMEO,
+ * which on Linux also bound accept() and connect()). */
+void        test_set_io_timeout     (SockObject  *sock,
+                                     guint        seconds);
+
+/* A blocking socket of @family/@type with the test I/O timeout set. */
+SockObject *test_socket_new         (gint         family,
+                                     gint         type);
+
+/* A TCP socket listening on 127.0.0.1 on a port the kernel chose; its
+ * address (as getsockname() returns it, `(sq)`) goes to @address. */
+SockObject *test_tcp_listener_new   (GVariant   **address);
+
+/* A connected TCP pair over 127.0.0.1: @client connected, @server the
+ * accepted end. Both have the test I/O timeout set. */
+void        test_tcp_pair           (SockObject **client,
+                                     SockObject **server);
+
+/* The port of an `(sq)`/`(squu)` address. */
+guint16     test_address_port       (GVariant    *address);
+
+/* A fresh temporary directory (for AF_UNIX paths), and its removal with
+ * everything inside. */
+gchar      *test_tmpdir_new         (void);
+void        test_tmpdir_remove      (const gchar *path);
+
+/* A string unique to this process and call, for abstract socket names. */
+gchar      *test_unique_name        (const gchar *prefix);
+
+/* Descriptors. */
+guint       test_count_open_fds     (void);
+gboolean    test_fd_is_open         (gint         fd);
+gboolean    test_fd_is_cloexec      (gint         fd);
+
+/* Whether the kernel can bind an AF_INET6 socket to ::1. */
+gboolean    test_have_ipv6          (void);
+
+/* A byte pattern that is not periodic on any short span, for checking
+ * bulk transfers byte by byte. */
+void        test_fill_pattern       (guint8      *buffer,
+                                     gsize        size,
+                                     guint32      seed);
+
+/* A helper process with a pipe on its stdout, bounded in time. */
+typedef struct _TestPeer TestPeer;
+
+TestPeer   *test_peer_spawn         (const gchar * const *argv,
+                                     GError     **error);
+/* Reads one line of the peer's stdout, waiting at most @timeout_ms; NULL
+ * with an error on timeout or end of stream. The newline is stripped. */
+gchar      *test_peer_read_line     (TestPeer    *peer,
+                                     guint        timeout_ms,
+                                     GError     **error);
+/* Waits at most @timeout_ms for the peer to exit, killing it if it does not;
+ * returns whether it exited by itself with status 0. The peer's stderr is
+ * the test's own. */
+gboolean    test_peer_wait          (TestPeer    *peer,
+                                     guint        timeout_ms);
+void        test_peer_free          (TestPeer    *peer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
+
+/* Asserts that @error is SOCK_ERROR/@code and that its message is not empty. */
+#define test_assert_sock_error(error, code)                             \
+  G_STMT_START {                                                        \
+    g_assert_error ((error), SOCK_ERROR, (code));                       \
+    g_assert_nonnull ((error)->message);                                \
+    g_assert_cmpstr ((error)->message, !=, "");                         \
+  } G_STMT_END
+
+G_END_DECLS
