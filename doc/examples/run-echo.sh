@@ -37,7 +37,7 @@ fail () {
   for f in server.out server.err client.out client.err; do
     if [ -s "$tmp/$f" ]; then
       echo "--- $f" >&2
-      cat "$tmp/$f" >&2
+      cut -c 1-300 "$tmp/$f" >&2
     fi
   done
   exit 1
