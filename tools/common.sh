@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/common.sh: sourced by tools/check and tools/demo, never run directly.
 #
 # Holds the one list of Debian 12 packages that building, testing and
