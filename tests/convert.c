@@ -1,0 +1,190 @@
+/* convert.c: tests of byte-order and packed address conversions
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "test-util.h"
+
+static void
+test_byte_order (void)
+{
+  const guint32 longs[] = { 0, 1, 0x01020304u, 0x7f000001u, 0x80000000u, 0xdeadbeefu, G_MAXUINT32 };
+  const guint16 shorts[] = { 0, 1, 0x0102, 0x00ff, 0xff00, 0x8000, 0xbeef, G_MAXUINT16 };
+  guint32 one = 1;
+  gsize i;
+
+  g_test_summary ("ntohl/htonl/ntohs/htons agree with the C library, are "
+                  "inverses of each other, and put the most significant byte "
+                  "first on the wire");
+
+  for (i = 0; i < G_N_ELEMENTS (longs); i++)
+    {
+      g_assert_cmphex (sock_htonl (longs[i]), ==, htonl (longs[i]));
+      g_assert_cmphex (sock_ntohl (longs[i]), ==, ntohl (longs[i]));
+      g_assert_cmphex (sock_ntohl (sock_htonl (longs[i])), ==, longs[i]);
+    }
+  for (i = 0; i < G_N_ELEMENTS (shorts); i++)
+    {
+      g_assert_cmphex (sock_htons (shorts[i]), ==, htons (shorts[i]));
+      g_assert_cmphex (sock_ntohs (shorts[i]), ==, ntohs (shorts[i]));
+      g_assert_cmphex (sock_ntohs (sock_htons (shorts[i])), ==, shorts[i]);
+    }
+
+  /* Network order is big-endian whatever the host is. */
+  one = sock_htonl (0x01020304u);
+  g_assert_cmpmem (&one, 4, "\x01\x02\x03\x04", 4);
+  {
+    guint16 s = sock_htons (0x0102);
+    g_assert_cmpmem (&s, 2, "\x01\x02", 2);
+  }
+}
+
+static void
+assert_aton (const gchar *text,
+             const gchar *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) packed = NULL;
+  struct in_addr libc;
+
+  g_test_message ("inet_aton (\"%s\")", text);
+  packed = sock_inet_aton (text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (packed);
+  g_assert_cmpmem (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed), expected, 4);
+
+  /* The same as the C library's inet_aton(), which the seed defers to. */
+  g_assert_cmpint (inet_aton (text, &libc), !=, 0);
+  g_assert_cmpmem (&libc, 4, expected, 4);
+}
+
+static void
+test_inet_aton (void)
+{
+  g_test_summary ("inet_aton() packs dotted quads and the short and hex "
+                  "forms the C library accepts into 4 bytes in network order");
+
+  assert_aton ("1.2.3.4", "\x01\x02\x03\x04");
+  assert_aton ("127.0.0.1", "\x7f\x00\x00\x01");
+  assert_aton ("255.255.255.255", "\xff\xff\xff\xff");
+  assert_aton ("0.0.0.0", "\x00\x00\x00\x00");
+  /* a.b.c: c fills the last 16 bits. */
+  assert_aton ("1.2.3", "\x01\x02\x00\x03");
+  /* a.b: b fills the last 24 bits. */
+  assert_aton ("127.1", "\x7f\x00\x00\x01");
+  assert_aton ("0x7f.1", "\x7f\x00\x00\x01");
+  assert_aton ("0177.0.0.1", "\x7f\x00\x00\x01");
+  assert_aton ("2130706433", "\x7f\x00\x00\x01");
+}
+
+static void
+test_inet_aton_invalid (void)
+{
+  const gchar *bad[] = {
+    "", "abc", "1.2.3.256", "1.2.3.4.5", "1..2", "256.0.0.1", "4294967296",
+    "0x100000000", "1.2.3.-4", " 1.2.3.4", "localhost", "::1",
+  };
+  gsize i;
+
+  g_test_summary ("inet_aton() of a string that is not an IPv4 address "
+                  "fails with SOCK_ERROR/EINVAL");
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) packed = NULL;
+      struct in_addr libc;
+
+      g_test_message ("inet_aton (\"%s\")", bad[i]);
+      g_assert_cmpint (inet_aton (bad[i], &libc), ==, 0);
+      packed = sock_inet_aton (bad[i], &error);
+      g_assert_null (packed);
+      test_assert_sock_error (error, EINVAL);
+    }
+}
+
+static void
+test_inet_ntoa (void)
+{
+  const gchar *addresses[] = { "1.2.3.4", "127.0.0.1", "0.0.0.0", "255.255.255.255", "10.0.200.3" };
+  gsize i;
+
+  g_test_summary ("inet_ntoa() turns 4 packed bytes into a dotted quad; "
+                  "inet_ntoa(inet_aton(x)) == x");
+
+  for (i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) packed = NULL;
+      g_autofree gchar *text = NULL;
+      gsize size;
+      gconstpointer data;
+
+      packed = sock_inet_aton (addresses[i], &error);
+      g_assert_no_error (error);
+      data = g_bytes_get_data (packed, &size);
+      text = sock_inet_ntoa (data, size, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (text, ==, addresses[i]);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *text = sock_inet_ntoa ((const guint8 *) "\xc0\xa8\x01\x02", 4, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (text, ==, "192.168.1.2");
+  }
+}
+
+static void
+test_inet_ntoa_length (void)
+{
+  static const guint8 bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  const gsize lengths[] = { 1, 3, 5, 8, 16 };
+  g_autoptr(GError) error = NULL;
+  gchar *text;
+  gsize i;
+
+  g_test_summary ("inet_ntoa() of anything but exactly 4 bytes fails with "
+                  "SOCK_ERROR/EINVAL");
+
+  for (i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      const guint8 *data = lengths[i] <= sizeof bytes ? bytes : NULL;
+      guint8 *big = NULL;
+
+      if (data == NULL)
+        data = big = g_malloc0 (lengths[i]);
+      text = sock_inet_ntoa (data, lengths[i], &error);
+      g_assert_null (text);
+      test_assert_sock_error (error, EINVAL);
+      g_clear_error (&error);
+      g_free (big);
+    }
+
+  /* An empty array, as a binding passes it: NULL with length 0. */
+  text = sock_inet_ntoa (NULL, 0, &error);
+  g_assert_null (text);
+  test_assert_sock_error (error, EINVAL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/convert/byte-order", test_byte_order);
+  g_test_add_func ("/convert/inet-aton/valid", test_inet_aton);
+  g_test_add_func ("/convert/inet-aton/invalid", test_inet_aton_invalid);
+  g_test_add_func ("/convert/inet-ntoa/round-trip", test_inet_ntoa);
+  g_test_add_func ("/convert/inet-ntoa/length", test_inet_ntoa_length);
+
+  return g_test_run ();
+}
