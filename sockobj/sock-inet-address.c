@@ -182,6 +182,10 @@ _sock_inet_address_from_native (gconstpointer   native,
   const struct sockaddr *sa = native;
   gchar text[INET6_ADDRSTRLEN];
 
+  /* No address at all, as recvfrom() on a connected TCP socket reports. */
+  if (native_length == 0)
+    return NULL;
+
   if (native_length >= sizeof (struct sockaddr_in) && sa->sa_family == AF_INET)
     {
       const struct sockaddr_in *sin = native;

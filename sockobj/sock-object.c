@@ -709,15 +709,18 @@ sock_object_real_recvfrom (SockObject  *self,
 
   if (address != NULL)
     {
-      /* A connected stream socket reports no sender at all. */
-      if (length == 0)
-        *address = NULL;
-      else if ((*address = from_native (self, &storage, length, error)) == NULL)
+      GError *local_error = NULL;
+
+      /* A connected stream socket reports no sender at all (length 0); the
+       * family decides what that means, and may answer NULL. */
+      *address = from_native (self, &storage, length, &local_error);
+      if (local_error != NULL)
         {
+          g_propagate_error (error, local_error);
           g_free (buffer);
           return NULL;
         }
-      else
+      if (*address != NULL)
         g_variant_ref_sink (*address);
     }
 
@@ -1112,7 +1115,7 @@ sock_object_class_init (SockObjectClass *klass)
   klass->shutdown = sock_object_real_shutdown;
 
   /**
-   * SockObject:family:
+   * SockObject:family: (getter get_family)
    *
    * The address family, such as `AF_INET` or `AF_UNIX`.
    *
@@ -1125,7 +1128,7 @@ sock_object_class_init (SockObjectClass *klass)
                       G_PARAM_STATIC_STRINGS);
 
   /**
-   * SockObject:socket-type:
+   * SockObject:socket-type: (getter get_socket_type)
    *
    * The socket type, such as `SOCK_STREAM` or `SOCK_DGRAM`, without the
    * `SOCK_NONBLOCK` and `SOCK_CLOEXEC` creation flags.
@@ -1139,7 +1142,7 @@ sock_object_class_init (SockObjectClass *klass)
                       G_PARAM_STATIC_STRINGS);
 
   /**
-   * SockObject:proto:
+   * SockObject:proto: (getter get_proto)
    *
    * The protocol number; 0 lets the system choose.
    *
@@ -1165,7 +1168,7 @@ sock_object_class_init (SockObjectClass *klass)
                       G_PARAM_STATIC_STRINGS);
 
   /**
-   * SockObject:blocking:
+   * SockObject:blocking: (getter get_blocking)
    *
    * Whether calls wait until they can proceed (%TRUE, the initial mode) or
    * fail at once with `EAGAIN` (%FALSE). See [method@Sock.Object.setblocking].
@@ -1196,7 +1199,7 @@ sock_object_init (SockObject *self)
 /* Public API ----------------------------------------------------------------- */
 
 /**
- * sock_object_get_family:
+ * sock_object_get_family: (get-property family)
  * @self: a socket
  *
  * Gets the address family the socket was created with.
@@ -1214,7 +1217,7 @@ sock_object_get_family (SockObject *self)
 }
 
 /**
- * sock_object_get_socket_type:
+ * sock_object_get_socket_type: (get-property socket-type)
  * @self: a socket
  *
  * Gets the socket type, such as `SOCK_STREAM`.
@@ -1232,7 +1235,7 @@ sock_object_get_socket_type (SockObject *self)
 }
 
 /**
- * sock_object_get_proto:
+ * sock_object_get_proto: (get-property proto)
  * @self: a socket
  *
  * Gets the protocol number the socket was created with.
@@ -1250,7 +1253,7 @@ sock_object_get_proto (SockObject *self)
 }
 
 /**
- * sock_object_get_blocking:
+ * sock_object_get_blocking: (get-property blocking)
  * @self: a socket
  *
  * Gets whether the socket is in blocking mode.
@@ -1496,7 +1499,7 @@ sock_object_getsockname (SockObject  *self,
  * Gets the value of an integer socket option. See `getsockopt(2)`; for
  * options that are not integers, use [method@Sock.Object.getsockopt_bytes].
  *
- * Returns: %TRUE on success
+ * Returns: (skip): %TRUE on success
  *
  * Since: 1.0
  */
@@ -1630,16 +1633,19 @@ sock_object_recv (SockObject  *self,
 }
 
 /**
- * sock_object_recv_into: (virtual recv_into)
+ * sock_object_recv_into: (virtual recv_into) (skip)
  * @self: a socket
  * @buffer: (array length=size) (element-type guint8) (out caller-allocates):
  *   where to store the data
- * @size: the size of @buffer
+ * @size: (in): the size of @buffer
  * @flags: flags for `recv(2)`, or 0
  * @error: return location for a #GError
  *
  * Receives data into a buffer the caller provides; the allocation-free
  * form of [method@Sock.Object.recv].
+ *
+ * This is for C: bindings cannot lend a buffer of a given size, so they
+ * call [method@Sock.Object.recv] instead.
  *
  * Returns: the number of bytes received, 0 at the end of the stream, or -1
  *   with @error set
@@ -1665,8 +1671,9 @@ sock_object_recv_into (SockObject  *self,
  * @self: a socket
  * @bufsize: the most bytes to receive at once
  * @flags: flags for `recv(2)`, or 0
- * @address: (out) (optional) (nullable) (transfer full): the sender's address;
- *   %NULL when the system reports none, as for a connected stream socket
+ * @address: (out) (optional) (nullable) (transfer full): the sender's address:
+ *   `""` for an unbound `AF_UNIX` sender, %NULL for an internet socket whose
+ *   system reports none (a connected TCP socket)
  * @error: return location for a #GError
  *
  * Receives data from the socket, with the address of the sender.
