@@ -12,7 +12,28 @@
 #include "sock-error.h"
 #include "sock-error-private.h"
 
+/**
+ * sock_error_quark:
+ *
+ * Gets the quark of the `SOCK_ERROR` domain, whose codes are `errno`
+ * values ([enum@Sock.Error] names them).
+ *
+ * Returns: the error domain
+ *
+ * Since: 1.0
+ */
 G_DEFINE_QUARK (sock-error-quark, sock_error)
+
+/**
+ * sock_resolver_error_quark:
+ *
+ * Gets the quark of the `SOCK_RESOLVER_ERROR` domain, whose codes are
+ * [enum@Sock.ResolverError] values.
+ *
+ * Returns: the error domain
+ *
+ * Since: 1.0
+ */
 G_DEFINE_QUARK (sock-resolver-error-quark, sock_resolver_error)
 
 gboolean

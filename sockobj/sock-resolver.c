@@ -204,7 +204,7 @@ lookup_host (HostLookup     lookup,
  * Resolves a host name to its primary name, its aliases and every IPv4
  * address it has.
  *
- * Returns: %TRUE on success; on failure @error is set, in the
+ * Returns: (skip): %TRUE on success; on failure @error is set, in the
  *   `SOCK_RESOLVER_ERROR` domain when the name is unknown
  *
  * Since: 1.0
@@ -239,7 +239,7 @@ sock_gethostbyname_ex (const gchar  *hostname,
  * Looks up the host that has an address: its primary name, its aliases and
  * its addresses. For a fully qualified name, see [func@Sock.getfqdn].
  *
- * Returns: %TRUE on success; on failure @error is set, in the
+ * Returns: (skip): %TRUE on success; on failure @error is set, in the
  *   `SOCK_RESOLVER_ERROR` domain when no host is known for the address
  *
  * Since: 1.0

@@ -22,7 +22,8 @@ G_BEGIN_DECLS
  *
  * The error code is the `errno` value the system reported (for example
  * `ECONNREFUSED`), or `EINVAL` when the caller handed over data the library
- * cannot use, such as an address of the wrong shape.
+ * cannot use, such as an address of the wrong shape. [enum@Sock.Error]
+ * gives the codes names that bindings can use.
  *
  * Since: 1.0
  */
