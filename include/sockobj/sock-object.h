@@ -96,40 +96,6 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  *
  * Since: 1.0
  */
-
-/**
- * SockObjectClass::address_to_native: (skip)
- * @self: a socket
- * @address: the caller's address
- * @native: (out caller-allocates): room for a `struct sockaddr`
- * @native_size: the size of @native
- * @native_length: (out): where to store the length of the `struct sockaddr`
- *   written to @native
- * @error: return location for a #GError
- *
- * Converts an address variant into a `struct sockaddr` of the socket's
- * family. It fills a buffer the caller lends, so only C can implement it.
- *
- * Returns: %TRUE on success, %FALSE with @error set
- *
- * Since: 1.0
- */
-
-/**
- * SockObjectClass::address_from_native:
- * @self: a socket
- * @native: (array length=native_length) (element-type guint8): a
- *   `struct sockaddr` of the socket's family
- * @native_length: the length of @native
- * @error: return location for a #GError
- *
- * Converts a `struct sockaddr` of the socket's family into the address
- * variant the family returns.
- *
- * Returns: (transfer full): the address, or %NULL with @error set
- *
- * Since: 1.0
- */
 struct _SockObjectClass
 {
   GObjectClass parent_class;
