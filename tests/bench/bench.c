@@ -1,0 +1,1015 @@
+/* bench.c: raw BSD sockets, GIO and sockobj through the same workloads
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every workload is written once against the BenchImpl table (bench.h).
+ * One run interleaves the implementations: each repetition visits every
+ * case and, within a case, the implementations in an order rotated by the
+ * repetition number, so drift in the machine's speed spreads over all of
+ * them. The figure reported is the median over the repetitions.
+ *
+ * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD] [--tsv FILE]
+ *        sockobj-bench --callgrind IMPL --calls N
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "bench.h"
+
+#define PING_SIZE      64
+#define CHUNK_SIZE     (64 * 1024)
+#define MAX_IMPLS      4
+#define MAX_REPS       101
+/* Longest any single measurement may take before the run is abandoned. */
+#define WATCHDOG_SECS  120
+
+typedef struct
+{
+  guint  reps;
+  guint  pingpong_rounds;
+  gsize  bulk_bytes;
+  guint  connect_cycles;
+  guint  dgram_rounds;
+} BenchParams;
+
+typedef struct _BenchWorkload BenchWorkload;
+
+
+struct _BenchWorkload
+{
+  const gchar     *name;
+  const gchar     *unit;
+  gboolean         higher_is_better;
+  BenchTransport   transports[2];
+  const BenchImpl *impls[MAX_IMPLS];
+  /* Runs one measurement at @scale (1.0 = full size) and returns it in
+   * the workload's unit. */
+  gdouble        (*run) (const BenchImpl   *impl,
+                         BenchTransport     transport,
+                         const BenchParams *params,
+                         gdouble            scale);
+  /* Targets for sockobj's rows: a ratio to raw (a ceiling for times, a
+   * floor for rates; 0 for none) and whether it must beat GIO. */
+  gdouble          raw_target;
+  gboolean         gio_target;
+};
+
+static gchar *tmp_dir;
+static guint  path_serial;
+/* Both sides of every workload run on one CPU (see pin_self()). */
+static gboolean  pin = TRUE;
+static cpu_set_t allowed_cpus;
+static gint      bench_cpu = -1;
+
+/* Failure handling. */
+
+void
+bench_fail (const gchar *what,
+            GError      *error)
+{
+  g_printerr ("sockobj-bench: %s failed: %s\n", what,
+              error != NULL ? error->message : "(no error)");
+  exit (EXIT_FAILURE);
+}
+
+void
+bench_fail_errno (const gchar *what)
+{
+  g_printerr ("sockobj-bench: %s failed: %s\n", what, g_strerror (errno));
+  exit (EXIT_FAILURE);
+}
+
+static void
+watchdog_fired (int signum)
+{
+  static const char message[] = "sockobj-bench: a measurement took longer than "
+                                G_STRINGIFY (WATCHDOG_SECS) " s; giving up\n";
+
+  /* Only async-signal-safe calls here. */
+  if (write (STDERR_FILENO, message, sizeof message - 1) < 0)
+    _exit (3);
+  _exit (3);
+}
+
+static gint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+static void
+cpus_init (void)
+{
+  if (sched_getaffinity (0, sizeof allowed_cpus, &allowed_cpus) < 0)
+    bench_fail_errno ("sched_getaffinity");
+  for (gint i = 0; i < CPU_SETSIZE && bench_cpu < 0; i++)
+    if (CPU_ISSET (i, &allowed_cpus))
+      bench_cpu = i;
+}
+
+/* Puts the calling thread on the benchmark CPU, or gives it back every
+ * allowed CPU when @on is FALSE.
+ *
+ * Both sides of a workload share one CPU. On a virtual machine a wakeup
+ * across CPUs costs tens of microseconds, and whether one happens depends
+ * on where the scheduler last left each thread: measured that way a
+ * 64-byte round trip here is either 8 or 50 us from one repetition to the
+ * next, and a transfer's rate swings by 2x. On one CPU a round trip and a
+ * transfer measure the code: system calls, context switches and whatever
+ * the implementation adds, which is what the comparison is about. */
+static void
+pin_self (gboolean on)
+{
+  cpu_set_t set = allowed_cpus;
+
+  if (!pin)
+    return;
+  if (on)
+    {
+      CPU_ZERO (&set);
+      CPU_SET (bench_cpu, &set);
+    }
+  if (sched_setaffinity (0, sizeof set, &set) < 0)
+    bench_fail_errno ("sched_setaffinity");
+}
+
+/* Transports and addresses. */
+
+static const gchar *transport_names[BENCH_N_TRANSPORTS] = {
+  [BENCH_TCP] = "tcp",
+  [BENCH_UNIX] = "unix",
+  [BENCH_UDP] = "udp",
+  [BENCH_UNIX_DGRAM] = "unix-dgram",
+};
+
+gint
+bench_transport_family (BenchTransport transport)
+{
+  return transport == BENCH_TCP || transport == BENCH_UDP ? AF_INET : AF_UNIX;
+}
+
+gint
+bench_transport_type (BenchTransport transport)
+{
+  return transport == BENCH_TCP || transport == BENCH_UNIX ? SOCK_STREAM : SOCK_DGRAM;
+}
+
+/* 127.0.0.1 port 0, or a fresh path in the temporary directory. */
+static void
+bench_addr_init_local (BenchAddr      *addr,
+                       BenchTransport  transport)
+{
+  memset (addr, 0, sizeof *addr);
+  addr->transport = transport;
+
+  if (bench_transport_family (transport) == AF_INET)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) &addr->native;
+
+      sin->sin_family = AF_INET;
+      sin->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+      sin->sin_port = 0;
+      addr->native_len = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_un *sun = (struct sockaddr_un *) &addr->native;
+      gint len;
+
+      sun->sun_family = AF_UNIX;
+      len = g_snprintf (sun->sun_path, sizeof sun->sun_path, "%s/s%u.sock",
+                        tmp_dir, ++path_serial);
+      if (len < 0 || (gsize) len >= sizeof sun->sun_path)
+        bench_fail ("making an AF_UNIX path (temporary directory too deep)", NULL);
+      addr->native_len = G_STRUCT_OFFSET (struct sockaddr_un, sun_path) + len + 1;
+    }
+}
+
+static void
+bench_addr_unlink (const BenchAddr *addr)
+{
+  if (addr->native.ss_family == AF_UNIX)
+    unlink (((const struct sockaddr_un *) &addr->native)->sun_path);
+}
+
+/* A bound (and, for streams, listening) socket of one implementation,
+ * with its address as that implementation's address object. */
+typedef struct
+{
+  const BenchImpl *impl;
+  BenchTransport   transport;
+  BenchAddr        bound;
+  gpointer         remote;
+  BenchSock        sock;
+} Endpoint;
+
+static void
+endpoint_open (Endpoint        *ep,
+               const BenchImpl *impl,
+               BenchTransport   transport)
+{
+  BenchAddr local;
+  gpointer local_obj;
+
+  bench_addr_init_local (&local, transport);
+  local_obj = impl->addr_new (&local);
+
+  ep->impl = impl;
+  ep->transport = transport;
+  ep->sock = impl->server (transport, local_obj);
+  impl->addr_free (local_obj);
+
+  /* Setup only: read the port the kernel picked with a plain call. */
+  ep->bound.transport = transport;
+  ep->bound.native_len = sizeof ep->bound.native;
+  if (getsockname (impl->fileno (ep->sock),
+                   (struct sockaddr *) &ep->bound.native, &ep->bound.native_len) < 0)
+    bench_fail_errno ("getsockname");
+  ep->remote = impl->addr_new (&ep->bound);
+}
+
+static void
+endpoint_close (Endpoint *ep)
+{
+  ep->impl->close (ep->sock);
+  ep->impl->addr_free (ep->remote);
+  bench_addr_unlink (&ep->bound);
+}
+
+/* Exact-size helpers over the table, used by the workloads. */
+
+static void
+send_exact (const BenchImpl *impl,
+            BenchSock        sock,
+            const guint8    *data,
+            gsize            size)
+{
+  while (size > 0)
+    {
+      gssize n = impl->send (sock, data, size);
+
+      data += n;
+      size -= n;
+    }
+}
+
+/* FALSE at a clean end of stream before the first byte. */
+static gboolean
+recv_exact (const BenchImpl *impl,
+            BenchSock        sock,
+            guint8          *buffer,
+            gsize            size)
+{
+  gsize got = 0;
+
+  while (got < size)
+    {
+      gssize n = impl->recv_into (sock, buffer + got, size - got);
+
+      if (n == 0)
+        {
+          if (got == 0)
+            return FALSE;
+          bench_fail ("recv (end of stream inside a message)", NULL);
+        }
+      got += n;
+    }
+
+  return TRUE;
+}
+
+static guint
+scaled (guint   count,
+        gdouble scale)
+{
+  return MAX (1, (guint) (count * scale));
+}
+
+/* A server side running in its own thread, on the benchmark CPU. */
+typedef struct _ServerArgs ServerArgs;
+
+struct _ServerArgs
+{
+  const BenchImpl *impl;
+  BenchSock        sock;
+  BenchStream     *stream;
+  guint64          count;
+  GThreadFunc      func;
+};
+
+static gpointer
+server_main (gpointer data)
+{
+  ServerArgs *args = data;
+
+  pin_self (TRUE);
+
+  return args->func (args);
+}
+
+static GThread *
+server_start (const gchar *name,
+              GThreadFunc  func,
+              ServerArgs  *args)
+{
+  args->func = func;
+
+  return g_thread_new (name, server_main, args);
+}
+
+/* Workload: ping-pong of 64-byte messages, in microseconds per round trip.
+ * The server is the seed's echo loop. */
+
+static gpointer
+pingpong_server (gpointer data)
+{
+  ServerArgs *args = data;
+  guint8 buffer[PING_SIZE];
+
+  while (recv_exact (args->impl, args->sock, buffer, sizeof buffer))
+    send_exact (args->impl, args->sock, buffer, sizeof buffer);
+
+  return NULL;
+}
+
+static gdouble
+run_pingpong (const BenchImpl   *impl,
+              BenchTransport     transport,
+              const BenchParams *params,
+              gdouble            scale)
+{
+  guint rounds = scaled (params->pingpong_rounds, scale);
+  guint8 message[PING_SIZE];
+  guint8 reply[PING_SIZE];
+  ServerArgs args = { impl, NULL, NULL, 0, NULL };
+  Endpoint ep;
+  BenchSock client;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  memset (message, 'p', sizeof message);
+  endpoint_open (&ep, impl, transport);
+  client = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
+  args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
+  thread = server_start ("echo", pingpong_server, &args);
+
+  start = now_ns ();
+  for (guint i = 0; i < rounds; i++)
+    {
+      send_exact (impl, client, message, sizeof message);
+      if (!recv_exact (impl, client, reply, sizeof reply))
+        bench_fail ("ping-pong (server closed early)", NULL);
+    }
+  elapsed = now_ns () - start;
+
+  impl->close (client);
+  g_thread_join (thread);
+  impl->close (args.sock);
+  endpoint_close (&ep);
+
+  return elapsed / 1e3 / rounds;
+}
+
+/* Workload: bulk transfer with sendall and recv_into, in MiB/s. */
+
+static gpointer
+bulk_receiver (gpointer data)
+{
+  ServerArgs *args = data;
+  static __thread guint8 buffer[CHUNK_SIZE];
+  guint64 got = 0;
+
+  while (got < args->count)
+    {
+      gssize n = args->impl->recv_into (args->sock, buffer, sizeof buffer);
+
+      if (n == 0)
+        bench_fail ("bulk (sender closed early)", NULL);
+      got += n;
+    }
+
+  return NULL;
+}
+
+static gsize
+bulk_size (const BenchParams *params,
+           gdouble            scale)
+{
+  gsize total = params->bulk_bytes * scale;
+
+  return MAX (CHUNK_SIZE, total - total % CHUNK_SIZE);
+}
+
+static gdouble
+run_bulk (const BenchImpl   *impl,
+          BenchTransport     transport,
+          const BenchParams *params,
+          gdouble            scale)
+{
+  static guint8 chunk[CHUNK_SIZE];
+  gsize total = bulk_size (params, scale);
+  ServerArgs args = { impl, NULL, NULL, total, NULL };
+  Endpoint ep;
+  BenchSock sender;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  memset (chunk, 'b', sizeof chunk);
+  endpoint_open (&ep, impl, transport);
+  sender = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
+  args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
+  thread = server_start ("receiver", bulk_receiver, &args);
+
+  start = now_ns ();
+  for (gsize sent = 0; sent < total; sent += sizeof chunk)
+    impl->sendall (sender, chunk, sizeof chunk);
+  g_thread_join (thread);
+  elapsed = now_ns () - start;
+
+  impl->close (sender);
+  impl->close (args.sock);
+  endpoint_close (&ep);
+
+  return total / (1024.0 * 1024.0) / (elapsed / 1e9);
+}
+
+/* Workload: bulk transfer through stream objects, in MiB/s. The sender's
+ * close is timed because it is where a buffered stream flushes. */
+
+static gpointer
+stream_receiver (gpointer data)
+{
+  ServerArgs *args = data;
+  static __thread guint8 buffer[CHUNK_SIZE];
+  guint64 got = 0;
+
+  while (got < args->count)
+    {
+      gssize n = args->impl->stream_read (args->stream, buffer, sizeof buffer);
+
+      if (n == 0)
+        bench_fail ("stream (sender closed early)", NULL);
+      got += n;
+    }
+
+  return NULL;
+}
+
+static gdouble
+run_stream (const BenchImpl   *impl,
+            BenchTransport     transport,
+            const BenchParams *params,
+            gdouble            scale)
+{
+  static guint8 chunk[CHUNK_SIZE];
+  gsize total = bulk_size (params, scale);
+  ServerArgs args = { impl, NULL, NULL, total, NULL };
+  Endpoint ep;
+  BenchSock sender;
+  BenchStream *output;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  memset (chunk, 's', sizeof chunk);
+  endpoint_open (&ep, impl, transport);
+  sender = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
+  args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
+  output = impl->stream_open (sender);
+  args.stream = impl->stream_open (args.sock);
+  thread = server_start ("receiver", stream_receiver, &args);
+
+  start = now_ns ();
+  for (gsize sent = 0; sent < total; sent += sizeof chunk)
+    impl->stream_write_all (output, chunk, sizeof chunk);
+  impl->stream_close (output);
+  g_thread_join (thread);
+  elapsed = now_ns () - start;
+
+  impl->stream_close (args.stream);
+  impl->close (sender);
+  impl->close (args.sock);
+  endpoint_close (&ep);
+
+  return total / (1024.0 * 1024.0) / (elapsed / 1e9);
+}
+
+/* Workload: connect, accept, close, in microseconds per connection. The
+ * client waits for the server's close (end of stream) before the next
+ * connect, so each cycle is complete and the backlog never overflows.
+ * No data moves, so TCP_NODELAY is left alone here. */
+
+static gpointer
+connect_server (gpointer data)
+{
+  ServerArgs *args = data;
+
+  for (guint64 i = 0; i < args->count; i++)
+    args->impl->close (args->impl->accept (args->sock, FALSE));
+
+  return NULL;
+}
+
+static gdouble
+run_connect (const BenchImpl   *impl,
+             BenchTransport     transport,
+             const BenchParams *params,
+             gdouble            scale)
+{
+  guint cycles = scaled (params->connect_cycles, scale);
+  ServerArgs args = { impl, NULL, NULL, cycles, NULL };
+  Endpoint ep;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  endpoint_open (&ep, impl, transport);
+  args.sock = ep.sock;
+  thread = server_start ("acceptor", connect_server, &args);
+
+  start = now_ns ();
+  for (guint i = 0; i < cycles; i++)
+    {
+      BenchSock client = impl->connect (transport, ep.remote, NULL, FALSE);
+      guint8 byte;
+
+      if (impl->recv_into (client, &byte, 1) != 0)
+        bench_fail ("connect cycle (expected end of stream)", NULL);
+      impl->close (client);
+    }
+  g_thread_join (thread);
+  elapsed = now_ns () - start;
+
+  endpoint_close (&ep);
+
+  return elapsed / 1e3 / cycles;
+}
+
+/* Workload: 64-byte datagram round trips, in microseconds. The client is
+ * connected; the server answers whoever recvfrom says sent it. */
+
+static gpointer
+dgram_server (gpointer data)
+{
+  ServerArgs *args = data;
+  guint8 buffer[2048];
+
+  for (guint64 i = 0; i < args->count; i++)
+    {
+      gpointer peer = NULL;
+      gssize n;
+
+      n = args->impl->recvfrom_into (args->sock, buffer, sizeof buffer, &peer);
+      args->impl->sendto (args->sock, buffer, n, peer);
+      args->impl->peer_free (peer);
+    }
+
+  return NULL;
+}
+
+static gdouble
+run_dgram (const BenchImpl   *impl,
+           BenchTransport     transport,
+           const BenchParams *params,
+           gdouble            scale)
+{
+  guint rounds = scaled (params->dgram_rounds, scale);
+  guint8 message[PING_SIZE];
+  guint8 reply[2048];
+  ServerArgs args = { impl, NULL, NULL, rounds, NULL };
+  Endpoint ep;
+  BenchAddr local;
+  gpointer local_obj = NULL;
+  BenchSock client;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  memset (message, 'd', sizeof message);
+  endpoint_open (&ep, impl, transport);
+  args.sock = ep.sock;
+
+  /* An AF_UNIX datagram client must have a name to be answered at. */
+  if (transport == BENCH_UNIX_DGRAM)
+    {
+      bench_addr_init_local (&local, transport);
+      local_obj = impl->addr_new (&local);
+    }
+  client = impl->connect (transport, ep.remote, local_obj, FALSE);
+  if (local_obj != NULL)
+    impl->addr_free (local_obj);
+  thread = server_start ("dgram-echo", dgram_server, &args);
+
+  start = now_ns ();
+  for (guint i = 0; i < rounds; i++)
+    {
+      impl->send (client, message, sizeof message);
+      if (impl->recv_into (client, reply, sizeof reply) != sizeof message)
+        bench_fail ("datagram round trip (short reply)", NULL);
+    }
+  elapsed = now_ns () - start;
+
+  g_thread_join (thread);
+  impl->close (client);
+  if (transport == BENCH_UNIX_DGRAM)
+    bench_addr_unlink (&local);
+  endpoint_close (&ep);
+
+  return elapsed / 1e3 / rounds;
+}
+
+/* The table of workloads. */
+
+#define THREE_IMPLS { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj, NULL }
+
+static const BenchWorkload workloads[] = {
+  { "ping-pong", "us/round-trip", FALSE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_pingpong, 1.03, TRUE },
+  { "bulk", "MiB/s", TRUE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_bulk, 0.98, FALSE },
+  { "makefile-stream", "MiB/s", TRUE, { BENCH_TCP, BENCH_UNIX },
+    { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj, &bench_impl_sockobj_buffered },
+    run_stream, 0.95, TRUE },
+  { "connect-accept-close", "us/connection", FALSE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_connect, 1.2, FALSE },
+  { "datagram", "us/round-trip", FALSE, { BENCH_UDP, BENCH_UNIX_DGRAM },
+    THREE_IMPLS, run_dgram, 0.0, FALSE },
+};
+
+/* One (workload, transport) pair and its samples. */
+typedef struct
+{
+  const BenchWorkload *workload;
+  BenchTransport       transport;
+  guint                n_impls;
+  gdouble              samples[MAX_IMPLS][MAX_REPS];
+  gdouble              median[MAX_IMPLS];
+} BenchCase;
+
+static gint
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a;
+  gdouble y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gdouble
+median_of (const gdouble *values,
+           guint          n)
+{
+  gdouble sorted[MAX_REPS];
+
+  memcpy (sorted, values, n * sizeof *values);
+  qsort (sorted, n, sizeof *sorted, compare_doubles);
+
+  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+static gint
+impl_index (const BenchCase *c,
+            const gchar     *name)
+{
+  for (guint i = 0; i < c->n_impls; i++)
+    if (g_str_equal (c->workload->impls[i]->name, name))
+      return i;
+
+  return -1;
+}
+
+static gboolean
+is_sockobj (const BenchImpl *impl)
+{
+  return g_str_has_prefix (impl->name, "sockobj");
+}
+
+/* Writes the target and verdict for row @i; both empty when the row has
+ * no target. The ratios are in the unit's own sense: a time ratio above
+ * 1 is slower, a rate ratio above 1 is faster. */
+static void
+judge (const BenchCase *c,
+       guint            i,
+       gdouble          ratio_raw,
+       gdouble          ratio_gio,
+       GString         *target,
+       GString         *verdict)
+{
+  const BenchWorkload *w = c->workload;
+  const gchar *cmp = w->higher_is_better ? ">=" : "<=";
+  gboolean raw_ok, gio_ok;
+
+  if (!is_sockobj (w->impls[i]) || (w->raw_target == 0 && !w->gio_target))
+    return;
+
+  if (w->raw_target > 0)
+    {
+      raw_ok = w->higher_is_better ? ratio_raw >= w->raw_target : ratio_raw <= w->raw_target;
+      g_string_append_printf (target, "%s %.2fx raw", cmp, w->raw_target);
+      g_string_append (verdict, raw_ok ? "pass" : "FAIL");
+    }
+  if (w->gio_target)
+    {
+      gio_ok = w->higher_is_better ? ratio_gio >= 1.0 : ratio_gio <= 1.0;
+      g_string_append_printf (target, "%s%s gio", target->len > 0 ? ", " : "", cmp);
+      g_string_append_printf (verdict, "%s%s", verdict->len > 0 ? "/" : "",
+                              gio_ok ? "pass" : "FAIL");
+    }
+}
+
+static void
+report (BenchCase   *cases,
+        guint        n_cases,
+        guint        reps,
+        const gchar *tsv_path)
+{
+  FILE *tsv = NULL;
+
+  if (tsv_path != NULL)
+    {
+      tsv = fopen (tsv_path, "w");
+      if (tsv == NULL)
+        bench_fail_errno (tsv_path);
+      fprintf (tsv, "workload\ttransport\timplementation\tmedian\tunit\tbetter\t"
+                    "ratio_raw\tratio_gio\ttarget\tverdict\tsamples\n");
+    }
+
+  g_print ("\n%-21s %-10s %-17s %11s %-14s %9s %9s  %-22s %s\n",
+           "workload", "transport", "implementation", "median", "unit",
+           "vs raw", "vs gio", "target", "verdict");
+
+  for (guint k = 0; k < n_cases; k++)
+    {
+      BenchCase *c = &cases[k];
+      gint raw = impl_index (c, "raw");
+      gint gio = impl_index (c, "gio");
+
+      for (guint i = 0; i < c->n_impls; i++)
+        c->median[i] = median_of (c->samples[i], reps);
+
+      for (guint i = 0; i < c->n_impls; i++)
+        {
+          const BenchImpl *impl = c->workload->impls[i];
+          gdouble ratio_raw = c->median[i] / c->median[raw];
+          gdouble ratio_gio = c->median[i] / c->median[gio];
+          g_autoptr(GString) target = g_string_new (NULL);
+          g_autoptr(GString) verdict = g_string_new (NULL);
+          g_autofree gchar *gio_text = NULL;
+
+          judge (c, i, ratio_raw, ratio_gio, target, verdict);
+          gio_text = is_sockobj (impl) ? g_strdup_printf ("%.3f", ratio_gio) : g_strdup ("");
+
+          g_print ("%-21s %-10s %-17s %11.2f %-14s %9.3f %9s  %-22s %s\n",
+                   c->workload->name, transport_names[c->transport], impl->name,
+                   c->median[i], c->workload->unit, ratio_raw, gio_text,
+                   target->str, verdict->str);
+
+          if (tsv != NULL)
+            {
+              fprintf (tsv, "%s\t%s\t%s\t%.4f\t%s\t%s\t%.4f\t%s\t%s\t%s\t",
+                       c->workload->name, transport_names[c->transport], impl->name,
+                       c->median[i], c->workload->unit,
+                       c->workload->higher_is_better ? "higher" : "lower",
+                       ratio_raw, gio_text, target->str, verdict->str);
+              for (guint r = 0; r < reps; r++)
+                fprintf (tsv, "%s%.4f", r > 0 ? "," : "", c->samples[i][r]);
+              fputc ('\n', tsv);
+            }
+        }
+    }
+
+  if (tsv != NULL && fclose (tsv) != 0)
+    bench_fail_errno (tsv_path);
+}
+
+static gdouble
+measure (const BenchCase   *c,
+         guint              i,
+         const BenchParams *params,
+         gdouble            scale)
+{
+  gdouble value;
+
+  pin_self (TRUE);
+  alarm (WATCHDOG_SECS);
+  value = c->workload->run (c->workload->impls[i], c->transport, params, scale);
+  alarm (0);
+  pin_self (FALSE);
+
+  return value;
+}
+
+static void
+run_all (const BenchParams *params,
+         const gchar       *filter,
+         const gchar       *tsv_path)
+{
+  g_autofree BenchCase *cases = g_new0 (BenchCase, G_N_ELEMENTS (workloads) * 2);
+  guint n_cases = 0;
+  gint64 start = now_ns ();
+
+  for (guint w = 0; w < G_N_ELEMENTS (workloads); w++)
+    for (guint t = 0; t < 2; t++)
+      {
+        BenchCase *c = &cases[n_cases];
+
+        if (filter != NULL && strstr (workloads[w].name, filter) == NULL
+            && strcmp (transport_names[workloads[w].transports[t]], filter) != 0)
+          continue;
+        c->workload = &workloads[w];
+        c->transport = workloads[w].transports[t];
+        while (c->n_impls < MAX_IMPLS && c->workload->impls[c->n_impls] != NULL)
+          c->n_impls++;
+        n_cases++;
+      }
+
+  if (n_cases == 0)
+    bench_fail ("--filter (it matches no workload or transport)", NULL);
+
+  /* One unrecorded pass at a quarter of the size: code paths, page faults,
+   * socket buffers and the thread stacks all warm up. */
+  g_print ("warm-up\n");
+  for (guint k = 0; k < n_cases; k++)
+    for (guint i = 0; i < cases[k].n_impls; i++)
+      measure (&cases[k], i, params, 0.25);
+
+  for (guint r = 0; r < params->reps; r++)
+    {
+      g_print ("repetition %u/%u\n", r + 1, params->reps);
+      for (guint k = 0; k < n_cases; k++)
+        {
+          BenchCase *c = &cases[k];
+
+          for (guint j = 0; j < c->n_impls; j++)
+            {
+              guint i = (j + r) % c->n_impls;
+
+              c->samples[i][r] = measure (c, i, params, 1.0);
+            }
+        }
+    }
+
+  report (cases, n_cases, params->reps, tsv_path);
+  g_print ("\n%u repetitions, implementations rotated each repetition; "
+           "median shown; %.1f s\n", params->reps, (now_ns () - start) / 1e9);
+}
+
+/* The callgrind mode: @calls sends and @calls receives of 64 bytes over an
+ * AF_UNIX socketpair, one thread, in a function of its own so that
+ * valgrind --tool=callgrind --toggle-collect=bench_callgrind_loop counts
+ * exactly the loop. The socketpair holds the one message in flight, so no
+ * call ever blocks. */
+
+__attribute__ ((noinline, noipa)) static void
+bench_callgrind_loop (const BenchImpl *impl,
+                      BenchSock        a,
+                      BenchSock        b,
+                      guint            calls)
+{
+  guint8 buffer[PING_SIZE] = { 0 };
+
+  for (guint i = 0; i < calls; i++)
+    {
+      if (impl->send (a, buffer, sizeof buffer) != sizeof buffer
+          || impl->recv_into (b, buffer, sizeof buffer) != sizeof buffer)
+        bench_fail ("callgrind loop (short transfer)", NULL);
+    }
+}
+
+static void
+run_callgrind (const gchar *impl_name,
+               guint        calls)
+{
+  const BenchImpl *impls[] = { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj };
+  const BenchImpl *impl = NULL;
+  gint fds[2];
+  BenchSock a, b;
+
+  for (guint i = 0; i < G_N_ELEMENTS (impls); i++)
+    if (g_str_equal (impls[i]->name, impl_name))
+      impl = impls[i];
+  if (impl == NULL)
+    bench_fail ("--callgrind (IMPL is raw, gio or sockobj)", NULL);
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    bench_fail_errno ("socketpair");
+  a = impl->wrap_fd (fds[0]);
+  b = impl->wrap_fd (fds[1]);
+
+  /* First calls outside the counted function: lazy type and class setup,
+   * the dynamic linker's symbol binding. */
+  bench_callgrind_loop (impl, a, b, 0);
+  for (guint i = 0; i < 16; i++)
+    {
+      guint8 buffer[PING_SIZE] = { 0 };
+
+      impl->send (a, buffer, sizeof buffer);
+      impl->recv_into (b, buffer, sizeof buffer);
+    }
+
+  bench_callgrind_loop (impl, a, b, calls);
+  g_print ("%s: %u send + %u recv_into calls of %d bytes\n",
+           impl->name, calls, calls, PING_SIZE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean quick = FALSE;
+  gint reps = 5;
+  gchar *filter = NULL;
+  gchar *tsv_path = NULL;
+  gchar *callgrind = NULL;
+  gint calls = 10000;
+  GOptionEntry entries[] = {
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick,
+      "A smoke run: one repetition of small workloads", NULL },
+    { "reps", 0, 0, G_OPTION_ARG_INT, &reps,
+      "Repetitions (default 5)", "N" },
+    { "filter", 0, 0, G_OPTION_ARG_STRING, &filter,
+      "Only workloads whose name contains WORD, or one transport", "WORD" },
+    { "no-pin", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &pin,
+      "Let the scheduler place both sides instead of sharing one CPU", NULL },
+    { "tsv", 0, 0, G_OPTION_ARG_FILENAME, &tsv_path,
+      "Also write the results as tab-separated values", "FILE" },
+    { "callgrind", 0, 0, G_OPTION_ARG_STRING, &callgrind,
+      "Only run the send/recv loop for valgrind (raw, gio or sockobj)", "IMPL" },
+    { "calls", 0, 0, G_OPTION_ARG_INT, &calls,
+      "Loop count for --callgrind (default 10000)", "N" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchParams params = {
+    .pingpong_rounds = 20000,
+    .bulk_bytes = 256 * 1024 * 1024,
+    .connect_cycles = 2000,
+    .dgram_rounds = 20000,
+  };
+
+  context = g_option_context_new ("- raw sockets, GIO and sockobj side by side");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sockobj-bench: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (reps < 1 || reps > MAX_REPS || calls < 1)
+    {
+      g_printerr ("sockobj-bench: --reps must be 1..%d and --calls positive\n", MAX_REPS);
+      return EXIT_FAILURE;
+    }
+
+  /* Peers close mid-benchmark only on failure; report that, don't die. */
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGALRM, watchdog_fired);
+  cpus_init ();
+
+  if (callgrind != NULL)
+    {
+      run_callgrind (callgrind, calls);
+      return EXIT_SUCCESS;
+    }
+
+  params.reps = reps;
+  if (quick)
+    {
+      params.reps = 1;
+      params.pingpong_rounds = 300;
+      params.bulk_bytes = 4 * 1024 * 1024;
+      params.connect_cycles = 50;
+      params.dgram_rounds = 300;
+    }
+
+  tmp_dir = g_dir_make_tmp ("sockobj-bench-XXXXXX", &error);
+  if (tmp_dir == NULL)
+    bench_fail ("g_dir_make_tmp", error);
+
+  run_all (&params, filter, tsv_path);
+
+  if (g_rmdir (tmp_dir) < 0)
+    g_printerr ("sockobj-bench: could not remove %s: %s\n", tmp_dir, g_strerror (errno));
+  g_free (tmp_dir);
+  g_free (filter);
+  g_free (tsv_path);
+  g_free (callgrind);
+
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,123 @@
+/* bench.h: the operations table every benchmarked implementation fills in
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The workloads in bench.c are written once against BenchImpl; raw BSD
+ * calls, GIO's GSocket and sockobj each provide one table. A BenchSock is
+ * whatever handle the implementation uses (an fd, a GSocket, a SockObject),
+ * a "peer" is the address object a datagram server gets from recvfrom and
+ * hands back to sendto, and a BenchStream is the stream pair of a connected
+ * socket (GIOStream halves, or plain read/write on the fd for raw).
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <sys/socket.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BENCH_TCP,        /* AF_INET SOCK_STREAM on 127.0.0.1 */
+  BENCH_UNIX,       /* AF_UNIX SOCK_STREAM in a temporary directory */
+  BENCH_UDP,        /* AF_INET SOCK_DGRAM on 127.0.0.1 */
+  BENCH_UNIX_DGRAM, /* AF_UNIX SOCK_DGRAM in a temporary directory */
+  BENCH_N_TRANSPORTS
+} BenchTransport;
+
+/* An address in neutral form; each implementation turns it into its own
+ * address object once, outside the timed loops. */
+typedef struct
+{
+  BenchTransport          transport;
+  struct sockaddr_storage native;
+  socklen_t               native_len;
+} BenchAddr;
+
+typedef gpointer BenchSock;
+typedef struct _BenchStream BenchStream;
+
+typedef struct
+{
+  const gchar *name;
+
+  /* Address objects: GVariant, GSocketAddress or a copy of the sockaddr. */
+  gpointer     (*addr_new)         (const BenchAddr *addr);
+  void         (*addr_free)        (gpointer         addr);
+
+  /* A socket bound to @local; listening too for stream transports. */
+  BenchSock    (*server)           (BenchTransport   transport,
+                                    gpointer         local);
+  BenchSock    (*accept)           (BenchSock        listener,
+                                    gboolean         nodelay);
+  /* A socket connected to @remote, bound first to @local when non-NULL
+   * (an AF_UNIX datagram client needs a name to be answered at). */
+  BenchSock    (*connect)          (BenchTransport   transport,
+                                    gpointer         remote,
+                                    gpointer         local,
+                                    gboolean         nodelay);
+  void         (*close)            (BenchSock        sock);
+  gint         (*fileno)           (BenchSock        sock);
+
+  gssize       (*send)             (BenchSock        sock,
+                                    const guint8    *data,
+                                    gsize            size);
+  void         (*sendall)          (BenchSock        sock,
+                                    const guint8    *data,
+                                    gsize            size);
+  gssize       (*recv_into)        (BenchSock        sock,
+                                    guint8          *buffer,
+                                    gsize            size);
+
+  /* Datagram server side: the peer is owned by the caller. */
+  gssize       (*recvfrom_into)    (BenchSock        sock,
+                                    guint8          *buffer,
+                                    gsize            size,
+                                    gpointer        *peer);
+  void         (*sendto)           (BenchSock        sock,
+                                    const guint8    *data,
+                                    gsize            size,
+                                    gpointer         peer);
+  void         (*peer_free)        (gpointer         peer);
+
+  /* Streams on a connected socket. Closing the stream flushes it and may
+   * close the socket as well (a GSocketConnection does); the caller still
+   * closes @sock afterwards. */
+  BenchStream *(*stream_open)      (BenchSock        sock);
+  void         (*stream_write_all) (BenchStream     *stream,
+                                    const guint8    *data,
+                                    gsize            size);
+  gssize       (*stream_read)      (BenchStream     *stream,
+                                    guint8          *buffer,
+                                    gsize            size);
+  void         (*stream_close)     (BenchStream     *stream);
+
+  /* For the callgrind mode: adopt one end of a socketpair. */
+  BenchSock    (*wrap_fd)          (gint             fd);
+} BenchImpl;
+
+extern const BenchImpl bench_impl_raw;
+extern const BenchImpl bench_impl_gio;
+extern const BenchImpl bench_impl_sockobj;
+extern const BenchImpl bench_impl_sockobj_buffered;
+
+/* Shared by the GIO and sockobj tables, whose streams are both GIOStreams. */
+BenchStream *bench_gio_stream_new        (GIOStream    *iostream);
+void         bench_gio_stream_write_all  (BenchStream  *stream,
+                                          const guint8 *data,
+                                          gsize         size);
+gssize       bench_gio_stream_read       (BenchStream  *stream,
+                                          guint8       *buffer,
+                                          gsize         size);
+void         bench_gio_stream_close      (BenchStream  *stream);
+
+/* Aborts the run: a benchmark has no use for a half-failed measurement. */
+G_NORETURN void bench_fail (const gchar *what,
+                            GError      *error);
+G_NORETURN void bench_fail_errno (const gchar *what);
+
+gint bench_transport_family (BenchTransport transport);
+gint bench_transport_type   (BenchTransport transport);
+
+G_END_DECLS
