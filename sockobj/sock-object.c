@@ -357,31 +357,43 @@ sock_object_real_close (SockObject  *self,
   return TRUE;
 }
 
-/* Returns 0 or the errno of a failed connect(). A connect() interrupted by a
- * signal goes on in the kernel, so wait for it rather than calling again. */
+/* Returns 0 or the errno of a failed connect(). A TCP connect() interrupted
+ * by a signal goes on in the kernel, so wait for it rather than calling
+ * again; an AF_UNIX one is abandoned (the socket stays unconnected and polls
+ * writable at once), so that one is made again. */
 static gint
 connect_fd (gint                           fd,
             const struct sockaddr_storage *storage,
             socklen_t                      length)
 {
-  struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-  gint err = 0;
-  socklen_t err_len = sizeof err;
-
-  if (connect (fd, (const struct sockaddr *) storage, length) == 0)
-    return 0;
-  if (errno != EINTR)
-    return errno;
-
-  while (poll (&pfd, 1, -1) < 0)
+  for (;;)
     {
+      struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+      struct sockaddr_storage peer;
+      socklen_t peer_len = sizeof peer;
+      gint err = 0;
+      socklen_t err_len = sizeof err;
+
+      if (connect (fd, (const struct sockaddr *) storage, length) == 0)
+        return 0;
       if (errno != EINTR)
         return errno;
-    }
 
-  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
-    return errno;
-  return err;
+      while (poll (&pfd, 1, -1) < 0)
+        {
+          if (errno != EINTR)
+            return errno;
+        }
+
+      if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
+        return errno;
+      if (err != 0)
+        return err;
+      if (getpeername (fd, (struct sockaddr *) &peer, &peer_len) == 0)
+        return 0;
+      if (errno != ENOTCONN)
+        return errno;
+    }
 }
 
 static gint
