@@ -1,0 +1,681 @@
+/* signals.c: calls interrupted by signals complete correctly
+ *
+ * A SIGALRM handler installed without SA_RESTART fires every millisecond
+ * (setitimer) and is also sent straight to the threads that are blocked in
+ * the library (pthread_kill), so every blocking system call the library makes
+ * sees EINTR many times. Every call must still complete with the right
+ * result, with no byte lost or duplicated, and the library must never change
+ * the process's signal dispositions.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include "hardening.h"
+
+/* The storm of signals ---------------------------------------------------- */
+
+typedef struct
+{
+  pthread_t thread;
+  gint signals;          /* atomic: signals this thread has handled */
+  gint finished;         /* atomic: the thread left the library */
+} Target;
+
+static __thread Target *current_target;
+static gint total_signals;
+
+static GMutex targets_lock;
+static GPtrArray *targets;
+static GThread *pinger;
+static gint pinger_stop;
+
+static void
+on_alarm (int signo)
+{
+  gint saved_errno = errno;
+  Target *target = current_target;
+
+  if (target != NULL)
+    g_atomic_int_inc (&target->signals);
+  g_atomic_int_inc (&total_signals);
+  errno = saved_errno;
+}
+
+static void
+install_handler (void)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = on_alarm;
+  sigemptyset (&action.sa_mask);
+  action.sa_flags = 0;   /* deliberately no SA_RESTART: calls see EINTR */
+  g_assert_cmpint (sigaction (SIGALRM, &action, NULL), ==, 0);
+}
+
+static gpointer
+pinger_thread (gpointer data)
+{
+  sigset_t set;
+
+  /* Leave the process-directed timer signals to the threads under test. */
+  sigemptyset (&set);
+  sigaddset (&set, SIGALRM);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+
+  while (!g_atomic_int_get (&pinger_stop))
+    {
+      struct timespec interval = { 0, 1000 * 1000 };
+
+      g_mutex_lock (&targets_lock);
+      for (guint i = 0; i < targets->len; i++)
+        pthread_kill (((Target *) targets->pdata[i])->thread, SIGALRM);
+      g_mutex_unlock (&targets_lock);
+      nanosleep (&interval, NULL);
+    }
+  return NULL;
+}
+
+static void
+storm_start (void)
+{
+  struct itimerval timer = { { 0, 1000 }, { 0, 1000 } };
+
+  targets = g_ptr_array_new ();
+  g_atomic_int_set (&pinger_stop, 0);
+  pinger = g_thread_new ("pinger", pinger_thread, NULL);
+  g_assert_cmpint (setitimer (ITIMER_REAL, &timer, NULL), ==, 0);
+}
+
+static void
+storm_stop (void)
+{
+  struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+  g_assert_cmpint (setitimer (ITIMER_REAL, &off, NULL), ==, 0);
+  g_atomic_int_set (&pinger_stop, 1);
+  g_thread_join (pinger);
+  pinger = NULL;
+  g_clear_pointer (&targets, g_ptr_array_unref);
+}
+
+/* Called by a thread about to block in the library. */
+static void
+target_register (Target *target)
+{
+  target->thread = pthread_self ();
+  current_target = target;
+  g_mutex_lock (&targets_lock);
+  g_ptr_array_add (targets, target);
+  g_mutex_unlock (&targets_lock);
+}
+
+static void
+target_unregister (Target *target)
+{
+  g_mutex_lock (&targets_lock);
+  g_ptr_array_remove (targets, target);
+  g_mutex_unlock (&targets_lock);
+  current_target = NULL;
+  g_atomic_int_set (&target->finished, 1);
+}
+
+/* Waits (bounded) until @target has handled @count signals, which shows
+ * that the storm reaches it while it is blocked. A call that returns early
+ * ends the wait; the test's checks of its result then tell what went wrong. */
+static void
+wait_for_signals (Target *target,
+                  gint    count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&target->signals) < count &&
+         !g_atomic_int_get (&target->finished))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+/* accept ------------------------------------------------------------------ */
+
+typedef struct
+{
+  Target target;
+  SockObject *sock;
+  GVariant *address;
+  SockObject *result;
+  gboolean ok;
+  GError *error;
+  guint8 *buffer;
+  gsize size;
+  gsize done;
+  HardSum sum;
+} Work;
+
+static void
+work_clear (Work *work)
+{
+  g_clear_object (&work->result);
+  g_clear_pointer (&work->address, g_variant_unref);
+  g_clear_error (&work->error);
+  g_clear_pointer (&work->buffer, g_free);
+}
+
+static gpointer
+accept_thread (gpointer data)
+{
+  Work *work = data;
+
+  target_register (&work->target);
+  work->result = sock_object_accept (work->sock, &work->address, &work->error);
+  target_unregister (&work->target);
+  return NULL;
+}
+
+static void
+test_accept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  Work work = { 0 };
+  GThread *thread;
+
+  g_test_summary ("accept() blocked while signals arrive returns the connection");
+  hard_watchdog_arm (30);
+
+  listener = hard_tcp_listener (4, &address);
+  storm_start ();
+  work.sock = listener;
+  thread = g_thread_new ("accept", accept_thread, &work);
+  wait_for_signals (&work.target, 50);
+
+  client = hard_socket (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (client, g_variant_ref (address), &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  storm_stop ();
+
+  g_assert_no_error (work.error);
+  g_assert_nonnull (work.result);
+  g_assert_nonnull (work.address);
+  g_assert_cmpstr (g_variant_get_type_string (work.address), ==, "(sq)");
+
+  g_assert_cmpint (sock_object_send (client, (const guint8 *) "ok", 2, 0, &error), ==, 2);
+  g_assert_no_error (error);
+  bytes = sock_object_recv (work.result, 16, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "ok", 2);
+
+  g_test_message ("%d signals handled, %d by the accepting thread",
+                  g_atomic_int_get (&total_signals), work.target.signals);
+  work_clear (&work);
+  hard_watchdog_disarm ();
+}
+
+/* recv ---------------------------------------------------------------------- */
+
+#define RECV_ROUNDS 20
+
+static gpointer
+recv_thread (gpointer data)
+{
+  Work *work = data;
+  guint round = 0;
+
+  target_register (&work->target);
+  while (work->done < work->size && work->error == NULL)
+    {
+      gsize want = work->size - work->done;
+      gssize n;
+
+      /* Take turns through the three receiving calls. */
+      switch (round++ % 3)
+        {
+        case 0:
+          n = sock_object_recv_into (work->sock, work->buffer + work->done, want, 0,
+                                     &work->error);
+          break;
+        case 1:
+          {
+            g_autoptr(GBytes) bytes = sock_object_recv (work->sock, want, 0, &work->error);
+
+            n = bytes ? (gssize) g_bytes_get_size (bytes) : -1;
+            if (n > 0)
+              memcpy (work->buffer + work->done, g_bytes_get_data (bytes, NULL), n);
+          }
+          break;
+        default:
+          {
+            g_autoptr(GBytes) bytes = sock_object_recvfrom (work->sock, want, 0, NULL,
+                                                            &work->error);
+
+            n = bytes ? (gssize) g_bytes_get_size (bytes) : -1;
+            if (n > 0)
+              memcpy (work->buffer + work->done, g_bytes_get_data (bytes, NULL), n);
+          }
+          break;
+        }
+      if (n == 0)
+        break;
+      if (n > 0)
+        work->done += n;
+    }
+  target_unregister (&work->target);
+  return NULL;
+}
+
+static void
+test_recv (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autofree guint8 *expected = NULL;
+  Work work = { 0 };
+  GThread *thread;
+  gsize sizes[RECV_ROUNDS], total = 0, offset = 0;
+  GRand *rand = g_rand_new_with_seed (0x5eed);
+
+  g_test_summary ("recv(), recv_into() and recvfrom() blocked while signals arrive "
+                  "receive every byte once, in order");
+  hard_watchdog_arm (30);
+
+  for (guint i = 0; i < RECV_ROUNDS; i++)
+    total += sizes[i] = g_rand_int_range (rand, 1, 4096);
+  g_rand_free (rand);
+  expected = g_malloc (total);
+  hard_pattern (1, 0, expected, total);
+
+  hard_tcp_pair (&client, &server);
+  hard_set_timeouts (server, 20);
+  storm_start ();
+  work.sock = server;
+  work.buffer = g_malloc0 (total);
+  work.size = total;
+  thread = g_thread_new ("recv", recv_thread, &work);
+
+  for (guint i = 0; i < RECV_ROUNDS; i++)
+    {
+      /* Let the receiver block and be interrupted a few times first. */
+      wait_for_signals (&work.target, (gint) (i + 1) * 5);
+      g_assert_true (sock_object_sendall (client, expected + offset, sizes[i], 0, &error));
+      g_assert_no_error (error);
+      offset += sizes[i];
+    }
+  g_thread_join (thread);
+  storm_stop ();
+
+  g_assert_no_error (work.error);
+  g_assert_cmpuint (work.done, ==, total);
+  g_assert_cmpmem (work.buffer, total, expected, total);
+  g_test_message ("%d signals handled by the receiving thread", work.target.signals);
+  work_clear (&work);
+  hard_watchdog_disarm ();
+}
+
+/* sendall -------------------------------------------------------------------- */
+
+static gpointer
+sendall_thread (gpointer data)
+{
+  Work *work = data;
+  g_autoptr(GError) error = NULL;
+
+  target_register (&work->target);
+  work->ok = sock_object_sendall (work->sock, work->buffer, work->size, 0, &work->error);
+  target_unregister (&work->target);
+  /* Tell the reader that everything is there. */
+  if (!sock_object_shutdown (work->sock, SHUT_WR, &error))
+    g_printerr ("shutdown failed: %s\n", error->message);
+  return NULL;
+}
+
+static void
+test_sendall (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autofree guint8 *chunk = NULL;
+  g_autofree guint8 *expected = NULL;
+  const gsize size = HARD_SCALE (32, 4) * 1024 * 1024;
+  const gsize chunk_size = 4096;
+  Target reader = { 0 };
+  Work work = { 0 };
+  HardSum sent = { 0 }, received = { 0 };
+  gsize offset = 0;
+  guint reads = 0;
+  GThread *thread;
+  gint small = 16 * 1024;
+
+  g_test_summary ("sendall() of a large payload to a slow reader, both interrupted by "
+                  "signals all along, delivers every byte exactly once");
+  hard_watchdog_arm (50);
+
+  hard_tcp_pair (&client, &server);
+  hard_set_timeouts (client, 30);
+  hard_set_timeouts (server, 30);
+  /* Small buffers make the sender block again and again. */
+  g_assert_true (sock_object_setsockopt (client, SOL_SOCKET, SO_SNDBUF, small, &error));
+  g_assert_true (sock_object_setsockopt (server, SOL_SOCKET, SO_RCVBUF, small, &error));
+  g_assert_no_error (error);
+
+  work.sock = client;
+  work.size = size;
+  work.buffer = g_malloc (size);
+  hard_pattern (2, 0, work.buffer, size);
+  hard_sum_update (&sent, work.buffer, size);
+
+  storm_start ();
+  target_register (&reader);
+  thread = g_thread_new ("sendall", sendall_thread, &work);
+
+  chunk = g_malloc (chunk_size);
+  expected = g_malloc (chunk_size);
+  for (;;)
+    {
+      gssize n = sock_object_recv_into (server, chunk, chunk_size, 0, &error);
+
+      g_assert_no_error (error);
+      if (n == 0)
+        break;
+      g_assert_cmpuint (offset + n, <=, size);
+      hard_pattern (2, offset, expected, n);
+      if (memcmp (chunk, expected, n) != 0)
+        g_error ("received bytes %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT
+                 " differ from what was sent", offset, offset + n);
+      hard_sum_update (&received, chunk, n);
+      offset += n;
+      /* A slow reader: pause now and then so the sender fills its buffer. */
+      if (++reads % 32 == 0)
+        g_usleep (200);
+    }
+  target_unregister (&reader);
+  g_thread_join (thread);
+  storm_stop ();
+
+  g_assert_no_error (work.error);
+  g_assert_true (work.ok);
+  g_assert_cmpuint (offset, ==, size);
+  g_assert_cmpuint (received.a, ==, sent.a);
+  g_assert_cmpuint (received.b, ==, sent.b);
+  g_assert_cmpint (work.target.signals, >, 0);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes; %d signals to the sender, %d to the reader",
+                  size, work.target.signals, reader.signals);
+  work_clear (&work);
+  hard_watchdog_disarm ();
+}
+
+/* connect --------------------------------------------------------------------- */
+
+static gpointer
+connect_thread (gpointer data)
+{
+  Work *work = data;
+  gint64 start = g_get_monotonic_time ();
+
+  target_register (&work->target);
+  work->ok = sock_object_connect (work->sock, g_variant_ref (work->address), &work->error);
+  target_unregister (&work->target);
+  work->done = (gsize) (g_get_monotonic_time () - start);
+  return NULL;
+}
+
+/* Blocks a connect() behind a full accept queue (backlog 0 holds one
+ * connection), lets signals hit it, then makes room. */
+static void
+check_blocked_connect (gint family)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) first = NULL;
+  g_autoptr(SockObject) second = NULL;
+  g_autoptr(SockObject) accepted = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  Work work = { 0 };
+  GThread *thread;
+
+  if (family == AF_INET)
+    listener = hard_tcp_listener (0, &address);
+  else
+    {
+      listener = hard_socket (AF_UNIX, SOCK_STREAM);
+      address = g_variant_ref_sink (hard_abstract_address ());
+      g_assert_true (sock_object_bind (listener, g_variant_ref (address), &error));
+      g_assert_no_error (error);
+      g_assert_true (sock_object_listen (listener, 0, &error));
+      g_assert_no_error (error);
+    }
+
+  first = hard_socket (family, SOCK_STREAM);
+  g_assert_true (sock_object_connect (first, g_variant_ref (address), &error));
+  g_assert_no_error (error);
+
+  second = hard_socket (family, SOCK_STREAM);
+  hard_set_timeouts (second, 20);
+  work.sock = second;
+  work.address = g_variant_ref (address);
+
+  storm_start ();
+  thread = g_thread_new ("connect", connect_thread, &work);
+  wait_for_signals (&work.target, 50);
+
+  /* Make room in the queue; the blocked connect() can now complete. */
+  accepted = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&accepted);
+  g_thread_join (thread);
+  storm_stop ();
+
+  g_assert_no_error (work.error);
+  g_assert_true (work.ok);
+  g_test_message ("connect() took %" G_GSIZE_FORMAT " us; %d signals reached it",
+                  work.done, work.target.signals);
+
+  /* Connected for real: the peer is known and data flows. */
+  peer = sock_object_getpeername (second, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (peer);
+  accepted = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  hard_set_timeouts (accepted, 10);
+  g_assert_true (sock_object_sendall (second, (const guint8 *) "hello", 5, 0, &error));
+  g_assert_no_error (error);
+  bytes = sock_object_recv (accepted, 16, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "hello", 5);
+
+  work_clear (&work);
+}
+
+static void
+test_connect_tcp (void)
+{
+  g_test_summary ("A TCP connect() interrupted by signals while the listener's queue is "
+                  "full completes, connected");
+  hard_watchdog_arm (30);
+  check_blocked_connect (AF_INET);
+  hard_watchdog_disarm ();
+}
+
+static void
+test_connect_unix (void)
+{
+  g_test_summary ("An AF_UNIX connect() interrupted by signals while the listener's queue "
+                  "is full completes, connected (Linux abandons an interrupted AF_UNIX "
+                  "connect, so it has to be made again)");
+  hard_watchdog_arm (30);
+  check_blocked_connect (AF_UNIX);
+  hard_watchdog_disarm ();
+}
+
+/* Signal dispositions ------------------------------------------------------------ */
+
+typedef struct
+{
+  struct sigaction actions[NSIG];
+  sigset_t mask;
+} Dispositions;
+
+static void
+dispositions_get (Dispositions *d)
+{
+  memset (d, 0, sizeof *d);
+  for (gint signo = 1; signo < NSIG; signo++)
+    sigaction (signo, NULL, &d->actions[signo]);
+  pthread_sigmask (SIG_BLOCK, NULL, &d->mask);
+}
+
+static void
+dispositions_assert_equal (const Dispositions *a,
+                           const Dispositions *b)
+{
+  for (gint signo = 1; signo < NSIG; signo++)
+    {
+      const struct sigaction *x = &a->actions[signo], *y = &b->actions[signo];
+
+      if (x->sa_handler != y->sa_handler || x->sa_flags != y->sa_flags)
+        g_error ("the disposition of signal %d (%s) changed", signo, g_strsignal (signo));
+      for (gint other = 1; other < NSIG; other++)
+        g_assert_cmpint (sigismember (&x->sa_mask, other), ==, sigismember (&y->sa_mask, other));
+    }
+  for (gint signo = 1; signo < NSIG; signo++)
+    g_assert_cmpint (sigismember (&a->mask, signo), ==, sigismember (&b->mask, signo));
+}
+
+/* Writes to peers that are gone, through every sending call; with SIGPIPE at
+ * its default action, one raised SIGPIPE kills the process. */
+static void
+provoke_broken_pipes (void)
+{
+  g_autoptr(GError) error = NULL;
+  static const guint8 data[65536];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SockObject) client = NULL;
+      g_autoptr(SockObject) server = NULL;
+      g_autoptr(GIOStream) stream = NULL;
+      gboolean failed = FALSE;
+
+      hard_tcp_pair (&client, &server);
+      hard_set_timeouts (client, 10);
+      /* RST on close, so the next writes fail at once. */
+      {
+        struct linger linger = { 1, 0 };
+        g_assert_true (sock_object_setsockopt_bytes (server, SOL_SOCKET, SO_LINGER,
+                                                     (const guint8 *) &linger,
+                                                     sizeof linger, &error));
+        g_assert_no_error (error);
+      }
+      g_assert_true (sock_object_close (server, &error));
+      g_assert_no_error (error);
+      g_usleep (10 * 1000);
+
+      for (guint j = 0; j < 8 && !failed; j++)
+        {
+          switch (i)
+            {
+            case 0:
+              failed = sock_object_send (client, data, sizeof data, 0, &error) < 0;
+              break;
+            case 1:
+              failed = !sock_object_sendall (client, data, sizeof data, 0, &error);
+              break;
+            default:
+              failed = sock_object_sendto (client, data, sizeof data, 0,
+                                           g_variant_new ("(sq)", "127.0.0.1", 9), &error) < 0;
+              break;
+            }
+          if (!failed)
+            g_clear_error (&error);
+        }
+      g_assert_true (failed);
+      g_assert_true (g_error_matches (error, SOCK_ERROR, EPIPE) ||
+                     g_error_matches (error, SOCK_ERROR, ECONNRESET) ||
+                     g_error_matches (error, SOCK_ERROR, EISCONN));
+      g_clear_error (&error);
+
+      /* The same through a makefile() stream, when that is available. */
+      stream = sock_object_makefile (client, "wb", 0, &error);
+      if (stream == NULL)
+        {
+          g_assert_error (error, SOCK_ERROR, ENOSYS);
+          g_clear_error (&error);
+          continue;
+        }
+      failed = FALSE;
+      for (guint j = 0; j < 8 && !failed; j++)
+        {
+          gsize written = 0;
+
+          failed = !g_output_stream_write_all (g_io_stream_get_output_stream (stream),
+                                               data, sizeof data, &written, NULL, &error);
+        }
+      g_assert_true (failed);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+      g_io_stream_close (stream, NULL, NULL);
+    }
+}
+
+static void
+test_dispositions (void)
+{
+  g_test_summary ("No call changes any signal disposition or the signal mask, and with "
+                  "SIGPIPE at its default action writing to a vanished peer is an error, "
+                  "never a SIGPIPE");
+
+  if (g_test_subprocess ())
+    {
+      Dispositions before, after;
+      struct sigaction dfl = { 0 };
+
+      dfl.sa_handler = SIG_DFL;
+      g_assert_cmpint (sigaction (SIGPIPE, &dfl, NULL), ==, 0);
+      install_handler ();
+      dispositions_get (&before);
+
+      {
+        g_autoptr(SockObject) inet = hard_socket (AF_INET, SOCK_STREAM);
+        g_autoptr(SockObject) udp = hard_socket (AF_INET, SOCK_DGRAM);
+        g_autoptr(SockObject) unix_sock = hard_socket (AF_UNIX, SOCK_STREAM);
+        g_autoptr(SockObject) inet6 = sock_socket (AF_INET6, SOCK_STREAM, 0, NULL);
+      }
+      provoke_broken_pipes ();
+
+      dispositions_get (&after);
+      dispositions_assert_equal (&before, &after);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  install_handler ();
+
+  g_test_add_func ("/signals/accept", test_accept);
+  g_test_add_func ("/signals/recv", test_recv);
+  g_test_add_func ("/signals/sendall", test_sendall);
+  g_test_add_func ("/signals/connect/tcp", test_connect_tcp);
+  g_test_add_func ("/signals/connect/unix", test_connect_unix);
+  g_test_add_func ("/signals/dispositions", test_dispositions);
+
+  return g_test_run ();
+}
