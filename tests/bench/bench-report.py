@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -67,11 +68,13 @@ def machine():
 
 
 def spread(row):
+    """The interquartile range over the median: how far to trust the median."""
     values = [float(v) for v in row['samples'].split(',') if v]
     median = float(row['median'])
     if len(values) < 2 or median == 0:
         return ''
-    return '%.1f%%' % (100 * (max(values) - min(values)) / median)
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return '%.1f%%' % (100 * (q3 - q1) / median)
 
 
 def callgrind_total(path):
@@ -214,8 +217,8 @@ def markdown(args, rows, instr, info):
     w('- One process runs every workload for every implementation, interleaved: each '
       'repetition visits every case, and within a case the implementations in an order '
       'rotated by the repetition number, so drift affects all of them alike. One unrecorded '
-      'pass at a tenth of the size warms up first. The figure is the median of %s '
-      'repetitions; *spread* is (max - min) / median over them.' % args.reps)
+      'pass at a quarter of the size warms up first. The figure is the median of %s '
+      'repetitions; *spread* is their interquartile range over the median.' % args.reps)
     w('- Time is `clock_gettime(CLOCK_MONOTONIC)` in the process. Loopback only: TCP on '
       '127.0.0.1 with `TCP_NODELAY` on both ends, AF_UNIX in a temporary directory, ports '
       'from binding port 0.')
@@ -235,7 +238,9 @@ def markdown(args, rows, instr, info):
       'client reads end of stream, client close (no data, so no `TCP_NODELAY`). '
       '**datagram**: 20,000 round trips of 64 bytes from a connected client to a server '
       'answering with `recvfrom` / `sendto` (an AF_UNIX datagram client binds a path to '
-      'be answered at). **python-echo**: the seed\'s echo client and server, 20,000 round '
+      'be answered at; sockobj\'s server uses `sock_object_recvfrom`, which returns a '
+      'new `GBytes` and address `GVariant` per datagram, as the API has no '
+      '`recvfrom_into` yet). **python-echo**: the seed\'s echo client and server, 20,000 round '
       'trips, with CPython\'s `socket`, with `Sock` through PyGObject, and with GIO '
       'through PyGObject (`GSocketConnection` streams).')
     w('- Ratios are in the unit\'s own sense (a time ratio above 1 is slower, a rate ratio '
