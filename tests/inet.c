@@ -66,12 +66,10 @@ echo_server_thread (gpointer data)
       bytes = g_bytes_get_data (data_in, &size);
       if (size == 0)
         break;
-      g_assert_true (sock_object_sendall (conn, bytes, size, 0, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_sendall (conn, bytes, size, 0, &error), error);
     }
 
-  g_assert_true (sock_object_close (conn, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (conn, &error), error);
 
   return GUINT_TO_POINTER (rounds);
 }
@@ -91,10 +89,8 @@ run_echo (const gchar *listen_host,
   gsize i;
 
   listener = test_socket_new (family, SOCK_STREAM);
-  g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", listen_host, 0), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", listen_host, 0), &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
   address = sock_object_getsockname (listener, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (test_address_port (address), !=, 0);
@@ -102,8 +98,7 @@ run_echo (const gchar *listen_host,
   thread = g_thread_new ("echo-server", echo_server_thread, listener);
 
   client = test_socket_new (family, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
 
   peer = sock_object_getpeername (client, &error);
   g_assert_no_error (error);
@@ -134,16 +129,14 @@ run_echo (const gchar *listen_host,
       g_assert_cmpstr (got->str, ==, messages[i]);
     }
 
-  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
   eof = sock_object_recv (client, 1024, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
 
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (thread)), >=, G_N_ELEMENTS (messages));
 
-  g_assert_true (sock_object_close (client, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (client, &error), error);
 }
 
 static void
@@ -172,10 +165,8 @@ test_echo_udp (void)
 
   a = test_socket_new (AF_INET, SOCK_DGRAM);
   b = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
+  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   a_name = sock_object_getsockname (a, &error);
   g_assert_no_error (error);
   b_name = sock_object_getsockname (b, &error);
@@ -216,8 +207,7 @@ test_udp_truncate_and_empty (void)
 
   a = test_socket_new (AF_INET, SOCK_DGRAM);
   b = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   b_name = sock_object_getsockname (b, &error);
   g_assert_no_error (error);
 
@@ -264,8 +254,7 @@ test_address_port_types (void)
       else
         address = g_variant_new ("(su)", "127.0.0.1", 0);
 
-      g_assert_true (sock_object_bind (sock, address, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_bind (sock, address, &error), error);
       name = sock_object_getsockname (sock, &error);
       g_assert_no_error (error);
       assert_inet_address (name, "127.0.0.1", 0);
@@ -279,8 +268,7 @@ test_address_port_types (void)
         target = g_variant_new ("(su)", "127.0.0.1", (guint32) test_address_port (name));
       g_variant_ref_sink (target);
 
-      g_assert_true (sock_object_connect (other, target, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_connect (other, target, &error), error);
       peer = sock_object_getpeername (other, &error);
       g_assert_no_error (error);
       g_assert_true (g_variant_equal (peer, name));
@@ -297,8 +285,7 @@ test_address_any (void)
   g_test_summary ("The host \"\" is INADDR_ANY: getsockname() reports 0.0.0.0");
 
   sock = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", "", 0), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
   assert_inet_address (name, "0.0.0.0", 0);
@@ -315,8 +302,7 @@ test_address_broadcast (void)
                   "connect() on UDP, which sends nothing)");
 
   sock = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_assert_true (sock_object_setsockopt (sock, SOL_SOCKET, SO_BROADCAST, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt (sock, SOL_SOCKET, SO_BROADCAST, 1, &error), error);
 
   if (!sock_object_connect (sock, g_variant_new ("(sq)", "<broadcast>", 9), &error))
     {
@@ -347,11 +333,10 @@ test_address_hostname (void)
 
   listener = test_tcp_listener_new (&address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client,
-                                      g_variant_new ("(sq)", "localhost",
-                                                     test_address_port (address)),
-                                      &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client,
+                                       g_variant_new ("(sq)", "localhost",
+                                                      test_address_port (address)),
+                                       &error), error);
   peer = sock_object_getpeername (client, &error);
   g_assert_no_error (error);
   assert_inet_address (peer, "127.0.0.1", test_address_port (address));
@@ -377,8 +362,7 @@ test_address_accept (void)
 
   listener = test_tcp_listener_new (&address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
 
   conn = sock_object_accept (listener, &from, &error);
   g_assert_no_error (error);
@@ -401,8 +385,7 @@ test_address_accept (void)
 
   /* The address out-parameter is optional. */
   client2 = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client2, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client2, address, &error), error);
   conn2 = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (conn2);
@@ -516,8 +499,7 @@ test_address_floating (void)
    * the call it must no longer be floating, and ours is the last reference. */
   v = g_variant_new ("(sq)", "127.0.0.1", 0);
   g_variant_ref (v);
-  g_assert_true (sock_object_bind (b, v, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (b, v, &error), error);
   g_assert_false (g_variant_is_floating (v));
   g_variant_unref (v);
 
@@ -533,8 +515,7 @@ test_address_floating (void)
 
   v = g_variant_new ("(sq)", "127.0.0.1", test_address_port (b_name));
   g_variant_ref (v);
-  g_assert_true (sock_object_connect (a, v, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (a, v, &error), error);
   g_assert_false (g_variant_is_floating (v));
   g_variant_unref (v);
 
@@ -578,8 +559,7 @@ refusing_port_new (GVariant **address)
   g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) holder = test_socket_new (AF_INET, SOCK_STREAM);
 
-  g_assert_true (sock_object_bind (holder, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (holder, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   *address = sock_object_getsockname (holder, &error);
   g_assert_no_error (error);
 
@@ -652,8 +632,7 @@ test_connect_isconn (void)
 
   listener = test_tcp_listener_new (&address);
   sock = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (sock, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (sock, address, &error), error);
   g_assert_false (sock_object_connect (sock, address, &error));
   test_assert_sock_error (error, EISCONN);
 }
@@ -717,8 +696,7 @@ test_send_epipe (void)
 
   /* Our own SHUT_WR: EPIPE every time. */
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
   g_assert_cmpint (sock_object_send (client, (const guint8 *) "x", 1, 0, &error), ==, -1);
   test_assert_sock_error (error, EPIPE);
   g_clear_error (&error);
@@ -731,8 +709,7 @@ test_send_epipe (void)
   /* The peer closed: the first send may still succeed (it provokes a RST),
    * after which the connection is gone. */
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_close (server, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (server, &error), error);
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   for (i = 0; i < 500 && g_get_monotonic_time () < deadline; i++)
     {
@@ -835,10 +812,8 @@ test_sendall_large (void)
   reader.seed = 0xc0ffee;
   thread = g_thread_new ("reader", reader_thread, &reader);
 
-  g_assert_true (sock_object_sendall (client, payload, size, 0, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, payload, size, 0, &error), error);
+  test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
 
   g_thread_join (thread);
   g_assert_cmpuint (reader.first_bad, ==, G_MAXSIZE);
@@ -862,10 +837,8 @@ test_recv_eof (void)
                   "without an error, every time");
 
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_sendall (client, (const guint8 *) "last", 4, 0, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_close (client, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "last", 4, 0, &error), error);
+  test_assert_ok (sock_object_close (client, &error), error);
 
   data = sock_object_recv (server, 1024, 0, &error);
   g_assert_no_error (error);
@@ -900,8 +873,7 @@ test_recv_into (void)
                   "returns the count, and 0 at end of stream");
 
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_sendall (client, (const guint8 *) "0123456789", 10, 0, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "0123456789", 10, 0, &error), error);
 
   memset (buffer, 0xaa, sizeof buffer);
   n = sock_object_recv_into (server, buffer, 4, 0, &error);
@@ -917,8 +889,7 @@ test_recv_into (void)
   g_assert_cmpmem (buffer, 2, "45", 2);
 
   /* MSG_WAITALL would wait for 16 bytes; end of stream cuts it short at 6. */
-  g_assert_true (sock_object_close (client, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (client, &error), error);
   n = sock_object_recv_into (server, buffer, sizeof buffer, MSG_WAITALL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 6);
@@ -943,8 +914,7 @@ test_recv_too_large (void)
                   "fail with EINVAL instead of aborting, and the data stays");
 
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_sendall (client, (const guint8 *) "kept", 4, 0, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "kept", 4, 0, &error), error);
 
   none = sock_object_recv (server, G_MAXSIZE, 0, &error);
   g_assert_null (none);
@@ -984,8 +954,7 @@ test_recv_msg_flags (void)
   /* The socket itself is still blocking. */
   g_assert_true (sock_object_get_blocking (server));
 
-  g_assert_true (sock_object_sendall (client, (const guint8 *) "peek", 4, 0, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "peek", 4, 0, &error), error);
   peeked = sock_object_recv (server, 16, MSG_PEEK, &error);
   g_assert_no_error (error);
   assert_bytes_eq (peeked, "peek");
@@ -1041,20 +1010,17 @@ test_ipv6_tcp (void)
   listener = test_socket_new (AF_INET6, SOCK_STREAM);
   g_assert_true (SOCK_IS_INET_OBJECT (listener));
   g_assert_cmpint (sock_object_get_family (listener), ==, AF_INET6);
-  g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", "::1", 0), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "::1", 0), &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
   address = sock_object_getsockname (listener, &error);
   g_assert_no_error (error);
   assert_inet6_loopback (address, 0);
 
   client = test_socket_new (AF_INET6, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client,
-                                      g_variant_new ("(squu)", "::1",
-                                                     test_address_port (address), 0, 0),
-                                      &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client,
+                                       g_variant_new ("(squu)", "::1",
+                                                      test_address_port (address), 0, 0),
+                                       &error), error);
 
   conn = sock_object_accept (listener, &from, &error);
   g_assert_no_error (error);
@@ -1068,8 +1034,7 @@ test_ipv6_tcp (void)
   g_assert_no_error (error);
   g_assert_true (g_variant_equal (peer, address));
 
-  g_assert_true (sock_object_sendall (client, (const guint8 *) "six", 3, 0, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "six", 3, 0, &error), error);
   test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
   got = sock_object_recv (conn, 16, 0, &error);
   g_assert_no_error (error);
@@ -1097,10 +1062,8 @@ test_ipv6_udp (void)
 
   a = test_socket_new (AF_INET6, SOCK_DGRAM);
   b = test_socket_new (AF_INET6, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (a, g_variant_new ("(squu)", "::1", 0, 0, 0), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_bind (b, g_variant_new ("(sq)", "::1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (a, g_variant_new ("(squu)", "::1", 0, 0, 0), &error), error);
+  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "::1", 0), &error), error);
   a_name = sock_object_getsockname (a, &error);
   g_assert_no_error (error);
   b_name = sock_object_getsockname (b, &error);

@@ -36,8 +36,7 @@ static const gchar peer_script[] =
   "    conn.close()\n"
   "\n"
   "def serve_one(listener):\n"
-  "    listener.settimeout(LIMIT)\n"
-  "    listener.listen(1)\n"
+  "    # Already listening: the test connects as soon as it has read a line.\n"
   "    conn, _ = listener.accept()\n"
   "    echo(conn)\n"
   "    listener.close()\n"
@@ -46,6 +45,8 @@ static const gchar peer_script[] =
   "if mode == 'tcp-echo':\n"
   "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
   "    s.bind(('127.0.0.1', 0))\n"
+  "    s.settimeout(LIMIT)\n"
+  "    s.listen(1)\n"
   "    print(s.getsockname()[1], flush=True)\n"
   "    serve_one(s)\n"
   "elif mode == 'unix-echo':\n"
@@ -116,8 +117,7 @@ read_port (TestPeer *peer)
 
   line = test_peer_read_line (peer, TEST_PEER_TIMEOUT_MS, &error);
   g_assert_no_error (error);
-  g_assert_true (g_ascii_string_to_unsigned (line, 10, 1, 65535, &port, &error));
-  g_assert_no_error (error);
+  test_assert_ok (g_ascii_string_to_unsigned (line, 10, 1, 65535, &port, &error), error);
 
   return (guint16) port;
 }
@@ -153,8 +153,7 @@ exchange_with_echo (SockObject *sock,
     {
       gsize n = MIN (chunk, total - sent);
 
-      g_assert_true (sock_object_sendall (sock, payload + sent, n, 0, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_sendall (sock, payload + sent, n, 0, &error), error);
       sent += n;
 
       /* Read this chunk's echo before sending more, so neither side's
@@ -172,8 +171,7 @@ exchange_with_echo (SockObject *sock,
     }
   g_assert_cmpmem (echoed, total, payload, total);
 
-  g_assert_true (sock_object_shutdown (sock, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_shutdown (sock, SHUT_WR, &error), error);
   {
     g_autoptr(GBytes) eof = sock_object_recv (sock, 1024, 0, &error);
 
@@ -199,8 +197,7 @@ test_python_tcp_server (void)
   port = read_port (peer);
 
   sock = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (sock, g_variant_new ("(sq)", "127.0.0.1", port), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (sock, g_variant_new ("(sq)", "127.0.0.1", port), &error), error);
   peer_name = sock_object_getpeername (sock, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (test_address_port (peer_name), ==, port);
@@ -246,11 +243,9 @@ test_python_tcp_client (void)
       if (size == 0)
         break;
       upper = g_ascii_strup (data, size);
-      g_assert_true (sock_object_sendall (conn, (const guint8 *) upper, size, 0, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_sendall (conn, (const guint8 *) upper, size, 0, &error), error);
     }
-  g_assert_true (sock_object_close (conn, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (conn, &error), error);
 
   /* The client saw the echo it expected, from the port accept() reported. */
   line = test_peer_read_line (peer, TEST_PEER_TIMEOUT_MS, &error);
@@ -281,8 +276,7 @@ test_python_udp (void)
   port = read_port (peer);
 
   sock = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
 
@@ -322,8 +316,7 @@ test_python_unix_path (void)
   read_ready (peer);
 
   sock = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (sock, g_variant_new_string (path), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (sock, g_variant_new_string (path), &error), error);
   peer_name = sock_object_getpeername (sock, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_variant_get_string (peer_name, NULL), ==, path);
@@ -356,11 +349,10 @@ test_python_unix_abstract (void)
   read_ready (peer);
 
   sock = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (sock,
-                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                 address->data, address->len, 1),
-                                      &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (sock,
+                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                                  address->data, address->len, 1),
+                                       &error), error);
   peer_name = sock_object_getpeername (sock, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_variant_get_type_string (peer_name), ==, "ay");
@@ -488,13 +480,11 @@ test_socat_abstract_client (void)
   g_byte_array_append (address, (const guint8 *) name, strlen (name));
 
   listener = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (listener,
-                                   g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                              address->data, address->len, 1),
-                                   &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener,
+                                    g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                               address->data, address->len, 1),
+                                    &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
 
   connect_arg = g_strconcat ("ABSTRACT-CONNECT:", name, NULL);
   {

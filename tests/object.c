@@ -117,8 +117,7 @@ test_new_g_object_new (void)
   assert_shape (inet, SOCK_TYPE_INET_OBJECT, AF_INET, SOCK_DGRAM, 0);
 
   /* It is a real socket, not just an object with the right properties. */
-  g_assert_true (sock_object_bind (inet, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (inet, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   name = sock_object_getsockname (inet, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (test_address_port (name), !=, 0);
@@ -259,15 +258,13 @@ test_properties_blocking (void)
   g_object_set (sock, "blocking", FALSE, NULL);
   g_assert_cmpuint (notified, ==, 1);
 
-  g_assert_true (sock_object_setblocking (sock, TRUE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (sock, TRUE, &error), error);
   g_assert_cmpuint (notified, ==, 2);
   g_object_get (sock, "blocking", &blocking, NULL);
   g_assert_true (blocking);
   g_assert_false (fcntl (fd, F_GETFL) & O_NONBLOCK);
 
-  g_assert_true (sock_object_setblocking (sock, FALSE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (sock, FALSE, &error), error);
   g_assert_cmpuint (notified, ==, 3);
   g_assert_false (sock_object_get_blocking (sock));
 }
@@ -290,15 +287,13 @@ test_close_fileno (void)
   g_assert_cmpint (fd, >=, 0);
   g_assert_true (test_fd_is_open (fd));
 
-  g_assert_true (sock_object_close (sock, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (sock, &error), error);
   g_assert_cmpint (sock_object_fileno (sock), ==, -1);
   g_object_get (sock, "fileno", &prop_fd, NULL);
   g_assert_cmpint (prop_fd, ==, -1);
   g_assert_false (test_fd_is_open (fd));
 
-  g_assert_true (sock_object_close (sock, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (sock, &error), error);
   g_assert_cmpint (sock_object_fileno (sock), ==, -1);
 
   /* The read-only properties survive the close. */
@@ -424,14 +419,12 @@ test_close_ebadf (void)
 
   tcp = sock_socket (AF_INET, SOCK_STREAM, 0, &error);
   g_assert_no_error (error);
-  g_assert_true (sock_object_close (tcp, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (tcp, &error), error);
   assert_every_method_ebadf (tcp, g_variant_new ("(sq)", "127.0.0.1", 9));
 
   udp = sock_socket (AF_UNIX, SOCK_DGRAM, 0, &error);
   g_assert_no_error (error);
-  g_assert_true (sock_object_close (udp, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (udp, &error), error);
   assert_every_method_ebadf (udp, g_variant_new ("s", "/nonexistent/sockobj"));
 }
 
@@ -454,8 +447,7 @@ test_close_reused_number (void)
   sock = sock_socket (AF_INET, SOCK_STREAM, 0, &error);
   g_assert_no_error (error);
   old_fd = sock_object_fileno (sock);
-  g_assert_true (sock_object_close (sock, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (sock, &error), error);
 
   file_fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   g_assert_cmpint (file_fd, >=, 0);
@@ -471,8 +463,7 @@ test_close_reused_number (void)
   assert_every_method_ebadf (sock, address);
 
   /* Closing again, and finalizing, must not close the file either. */
-  g_assert_true (sock_object_close (sock, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (sock, &error), error);
   g_clear_object (&sock);
 
   g_assert_true (test_fd_is_open (file_fd));
@@ -515,15 +506,13 @@ test_fromfd_dup (void)
   g_assert_cmpint (sock_object_fileno (sock), !=, fd);
 
   /* Binding through the object binds the original socket. */
-  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
   g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
   g_assert_cmpuint (g_ntohs (sin.sin_port), ==, test_address_port (name));
 
-  g_assert_true (sock_object_close (sock, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_close (sock, &error), error);
   g_assert_true (test_fd_is_open (fd));
   g_clear_object (&sock);
   g_assert_true (test_fd_is_open (fd));
@@ -606,8 +595,7 @@ test_blocking_eagain (void)
                   "EAGAIN; back in blocking mode they wait for data");
 
   test_tcp_pair (&client, &server);
-  g_assert_true (sock_object_setblocking (server, FALSE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (server, FALSE, &error), error);
 
   start = g_get_monotonic_time ();
   got = sock_object_recv (server, 16, 0, &error);
@@ -621,15 +609,13 @@ test_blocking_eagain (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 
   listener = test_tcp_listener_new (NULL);
-  g_assert_true (sock_object_setblocking (listener, FALSE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (listener, FALSE, &error), error);
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_null (conn);
   test_assert_sock_error (error, EAGAIN);
   g_clear_error (&error);
 
-  g_assert_true (sock_object_setblocking (server, TRUE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (server, TRUE, &error), error);
   g_assert_cmpint (sock_object_send (client, (const guint8 *) "data", 4, 0, &error), ==, 4);
   g_assert_no_error (error);
   got = sock_object_recv (server, 16, 0, &error);
@@ -651,8 +637,7 @@ test_blocking_accepted_inherits (void)
 
   listener = test_tcp_listener_new (&address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
 
   /* Blocking listener: the connection is blocking. */
   conn = sock_object_accept (listener, NULL, &error);
@@ -663,11 +648,9 @@ test_blocking_accepted_inherits (void)
   g_clear_object (&client);
 
   /* Non-blocking listener: whatever the mode, property and descriptor agree. */
-  g_assert_true (sock_object_setblocking (listener, FALSE, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setblocking (listener, FALSE, &error), error);
   client = test_socket_new (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
   for (tries = 0; tries < 200 && conn == NULL; tries++)
     {
       conn = sock_object_accept (listener, NULL, &error);
@@ -698,39 +681,28 @@ test_sockopt_int (void)
   sock = sock_socket (AF_INET, SOCK_STREAM, 0, &error);
   g_assert_no_error (error);
 
-  g_assert_true (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error), error);
   g_assert_cmpint (value, ==, 0);
 
-  g_assert_true (sock_object_setsockopt (sock, SOL_SOCKET, SO_REUSEADDR, 1, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt (sock, SOL_SOCKET, SO_REUSEADDR, 1, &error), error);
+  test_assert_ok (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error), error);
   g_assert_cmpint (value, !=, 0);
 
-  g_assert_true (sock_object_setsockopt (sock, SOL_SOCKET, SO_REUSEADDR, 0, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt (sock, SOL_SOCKET, SO_REUSEADDR, 0, &error), error);
+  test_assert_ok (sock_object_getsockopt (sock, SOL_SOCKET, SO_REUSEADDR, &value, &error), error);
   g_assert_cmpint (value, ==, 0);
 
   /* Linux doubles the requested size for its own bookkeeping. */
-  g_assert_true (sock_object_setsockopt (sock, SOL_SOCKET, SO_RCVBUF, 65536, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_getsockopt (sock, SOL_SOCKET, SO_RCVBUF, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt (sock, SOL_SOCKET, SO_RCVBUF, 65536, &error), error);
+  test_assert_ok (sock_object_getsockopt (sock, SOL_SOCKET, SO_RCVBUF, &value, &error), error);
   g_assert_cmpint (value, >=, 65536);
 
-  g_assert_true (sock_object_getsockopt (sock, SOL_SOCKET, SO_TYPE, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_getsockopt (sock, SOL_SOCKET, SO_TYPE, &value, &error), error);
   g_assert_cmpint (value, ==, SOCK_STREAM);
 
-  g_assert_true (sock_object_getsockopt (sock, IPPROTO_TCP, TCP_NODELAY, &value, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_setsockopt (sock, IPPROTO_TCP, TCP_NODELAY, 1, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_getsockopt (sock, IPPROTO_TCP, TCP_NODELAY, &value, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_getsockopt (sock, IPPROTO_TCP, TCP_NODELAY, &value, &error), error);
+  test_assert_ok (sock_object_setsockopt (sock, IPPROTO_TCP, TCP_NODELAY, 1, &error), error);
+  test_assert_ok (sock_object_getsockopt (sock, IPPROTO_TCP, TCP_NODELAY, &value, &error), error);
   g_assert_cmpint (value, !=, 0);
 }
 
@@ -750,10 +722,9 @@ test_sockopt_bytes (void)
   sock = sock_socket (AF_INET, SOCK_STREAM, 0, &error);
   g_assert_no_error (error);
 
-  g_assert_true (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_LINGER,
-                                               (const guint8 *) &set, sizeof set,
-                                               &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_LINGER,
+                                                (const guint8 *) &set, sizeof set,
+                                                &error), error);
 
   got = sock_object_getsockopt_bytes (sock, SOL_SOCKET, SO_LINGER, sizeof read_back, &error);
   g_assert_no_error (error);
@@ -771,10 +742,9 @@ test_sockopt_bytes (void)
   g_clear_pointer (&got, g_bytes_unref);
 
   /* An int option set as bytes reads back as an int. */
-  g_assert_true (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_REUSEADDR,
-                                               (const guint8 *) &one, sizeof one,
-                                               &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_setsockopt_bytes (sock, SOL_SOCKET, SO_REUSEADDR,
+                                                (const guint8 *) &one, sizeof one,
+                                                &error), error);
   got = sock_object_getsockopt_bytes (sock, SOL_SOCKET, SO_REUSEADDR, sizeof value, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (got), ==, sizeof value);
@@ -872,8 +842,7 @@ test_shutdown_write (void)
 
   test_tcp_pair (&client, &server);
 
-  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
 
   got = sock_object_recv (server, 16, 0, &error);
   g_assert_no_error (error);
@@ -915,8 +884,7 @@ test_fd_leak (void)
 
       listener = test_tcp_listener_new (&address);
       client = test_socket_new (AF_INET, SOCK_STREAM);
-      g_assert_true (sock_object_connect (client, address, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_connect (client, address, &error), error);
       conn = sock_object_accept (listener, &peer, &error);
       g_assert_no_error (error);
 
@@ -936,10 +904,8 @@ test_fd_leak (void)
       /* Half the sockets closed explicitly, half only dropped. */
       if (i % 2 == 0)
         {
-          g_assert_true (sock_object_close (conn, &error));
-          g_assert_no_error (error);
-          g_assert_true (sock_object_close (client, &error));
-          g_assert_no_error (error);
+          test_assert_ok (sock_object_close (conn, &error), error);
+          test_assert_ok (sock_object_close (client, &error), error);
         }
       done++;
     }
@@ -979,8 +945,7 @@ test_fd_leak_makefile (void)
 
       if (i % 2 == 0)
         {
-          g_assert_true (g_io_stream_close (stream, NULL, &error));
-          g_assert_no_error (error);
+          test_assert_ok (g_io_stream_close (stream, NULL, &error), error);
         }
       done++;
     }
@@ -1012,8 +977,7 @@ test_fd_cloexec (void)
 
   client = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_true (test_fd_is_cloexec (sock_object_fileno (client)));
-  g_assert_true (sock_object_connect (client, address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
 
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);

@@ -158,8 +158,7 @@ test_gethostbyname_ex (void)
   g_test_summary ("gethostbyname_ex(\"localhost\") gives a name, a (possibly "
                   "empty) list of aliases and a list of dotted quads with 127.0.0.1");
 
-  g_assert_true (sock_gethostbyname_ex ("localhost", &name, &aliases, &addresses, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_gethostbyname_ex ("localhost", &name, &aliases, &addresses, &error), error);
   g_assert_nonnull (name);
   g_assert_cmpstr (name, !=, "");
   g_assert_nonnull (aliases);
@@ -189,8 +188,7 @@ test_gethostbyname_ex_literal (void)
 
   g_test_summary ("gethostbyname_ex() of a dotted quad lists that address");
 
-  g_assert_true (sock_gethostbyname_ex ("127.0.0.1", &name, &aliases, &addresses, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_gethostbyname_ex ("127.0.0.1", &name, &aliases, &addresses, &error), error);
   g_assert_nonnull (name);
   g_assert_nonnull (aliases);
   g_assert_nonnull (addresses);
@@ -211,8 +209,7 @@ test_gethostbyaddr (void)
   g_test_summary ("gethostbyaddr(\"127.0.0.1\") names the loopback host and "
                   "lists the address");
 
-  g_assert_true (sock_gethostbyaddr ("127.0.0.1", &name, &aliases, &addresses, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_gethostbyaddr ("127.0.0.1", &name, &aliases, &addresses, &error), error);
   g_assert_nonnull (name);
   g_assert_cmpstr (name, !=, "");
   g_assert_nonnull (aliases);
@@ -232,8 +229,7 @@ test_gethostbyaddr_by_name (void)
                   "gethostbyaddr(gethostname()) recipe needs; an unresolvable "
                   "one is a SOCK_RESOLVER_ERROR");
 
-  g_assert_true (sock_gethostbyaddr ("localhost", &name, &aliases, &addresses, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_gethostbyaddr ("localhost", &name, &aliases, &addresses, &error), error);
   g_assert_nonnull (name);
   g_assert_true (g_strv_contains ((const gchar * const *) addresses, "127.0.0.1"));
   g_clear_pointer (&name, g_free);
@@ -383,12 +379,10 @@ test_threads (void)
   g_test_summary ("gethostbyname_ex() and gethostbyaddr() from four threads "
                   "at once give the same answers as from one");
 
-  g_assert_true (sock_gethostbyname_ex ("localhost", &data.by_name.name, &data.by_name.aliases,
-                                        &data.by_name.addresses, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_gethostbyaddr ("127.0.0.1", &data.by_addr.name, &data.by_addr.aliases,
-                                     &data.by_addr.addresses, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_gethostbyname_ex ("localhost", &data.by_name.name, &data.by_name.aliases,
+                                         &data.by_name.addresses, &error), error);
+  test_assert_ok (sock_gethostbyaddr ("127.0.0.1", &data.by_addr.name, &data.by_addr.aliases,
+                                      &data.by_addr.addresses, &error), error);
   data.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   for (i = 0; i < G_N_ELEMENTS (threads); i++)

@@ -78,6 +78,15 @@ void        test_peer_free          (TestPeer    *peer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 
+/* Evaluates @call once and asserts that it succeeded, reporting @error's
+ * message (rather than just "should be TRUE") when it did not. */
+#define test_assert_ok(call, error)                                     \
+  G_STMT_START {                                                        \
+    gboolean test_ok_ = (call) ? TRUE : FALSE;                          \
+    g_assert_no_error (error);                                          \
+    g_assert_true (test_ok_);                                           \
+  } G_STMT_END
+
 /* Asserts that @error is SOCK_ERROR/@code and that its message is not empty. */
 #define test_assert_sock_error(error, code)                             \
   G_STMT_START {                                                        \

@@ -114,8 +114,7 @@ echo_server_thread (gpointer data)
       bytes = g_bytes_get_data (in, &size);
       if (size == 0)
         break;
-      g_assert_true (sock_object_sendall (conn, bytes, size, 0, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_sendall (conn, bytes, size, 0, &error), error);
     }
 
   return GUINT_TO_POINTER (rounds);
@@ -134,16 +133,13 @@ run_echo (GVariant    *listen_address,
   gsize i;
 
   listener = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (listener, listen_address, &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, listen_address, &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
 
   thread = g_thread_new ("echo-server", echo_server_thread, listener);
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, connect_address, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, connect_address, &error), error);
 
   for (i = 0; i < G_N_ELEMENTS (messages); i++)
     {
@@ -151,8 +147,7 @@ run_echo (GVariant    *listen_address,
       gsize len = strlen (messages[i]);
       guint reads;
 
-      g_assert_true (sock_object_sendall (client, (const guint8 *) messages[i], len, 0, &error));
-      g_assert_no_error (error);
+      test_assert_ok (sock_object_sendall (client, (const guint8 *) messages[i], len, 0, &error), error);
       for (reads = 0; got->len < len && reads < 100; reads++)
         {
           g_autoptr(GBytes) chunk = sock_object_recv (client, 1024, 0, &error);
@@ -167,8 +162,7 @@ run_echo (GVariant    *listen_address,
       g_assert_cmpstr (got->str, ==, messages[i]);
     }
 
-  g_assert_true (sock_object_shutdown (client, SHUT_WR, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (thread)), >=, G_N_ELEMENTS (messages));
 
   eof = sock_object_recv (client, 16, 0, &error);
@@ -227,17 +221,14 @@ test_address_names (Fixture       *fixture,
   assert_path_address (name, "");
   g_clear_pointer (&name, g_variant_unref);
 
-  g_assert_true (sock_object_bind (listener, g_variant_new_string (path), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new_string (path), &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
   name = sock_object_getsockname (listener, &error);
   g_assert_no_error (error);
   assert_path_address (name, path);
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, g_variant_new_string (path), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, g_variant_new_string (path), &error), error);
   conn = sock_object_accept (listener, &from, &error);
   g_assert_no_error (error);
   assert_path_address (from, "");
@@ -273,8 +264,7 @@ test_address_bytestring_path (Fixture       *fixture,
                   "NUL) binds that path, and reads back as `s`");
 
   sock = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (sock, bytes_address (path, strlen (path)), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, bytes_address (path, strlen (path)), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
   assert_path_address (name, path);
@@ -282,18 +272,15 @@ test_address_bytestring_path (Fixture       *fixture,
 
   /* g_variant_new_bytestring() includes the terminating NUL. */
   sock2 = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (sock2, g_variant_new_bytestring (path2), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock2, g_variant_new_bytestring (path2), &error), error);
   name2 = sock_object_getsockname (sock2, &error);
   g_assert_no_error (error);
   assert_path_address (name2, path2);
 
   /* And connecting by `ay` works the same. */
-  g_assert_true (sock_object_listen (sock, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_listen (sock, 1, &error), error);
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, bytes_address (path, strlen (path)), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, bytes_address (path, strlen (path)), &error), error);
 }
 
 static void
@@ -314,18 +301,15 @@ test_address_abstract (Fixture       *fixture,
                   "exactly as `ay`, and is a name like any other");
 
   listener = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (listener, bytes_address (name->data, name->len), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 1, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, bytes_address (name->data, name->len), &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
 
   bound = sock_object_getsockname (listener, &error);
   g_assert_no_error (error);
   assert_abstract_address (bound, name);
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, bound, &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, bound, &error), error);
   peer = sock_object_getpeername (client, &error);
   g_assert_no_error (error);
   assert_abstract_address (peer, name);
@@ -383,8 +367,7 @@ test_address_path_length (Fixture       *fixture,
   too_long = path_of_length (fixture->dir, SUN_PATH_SIZE);
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (sock, g_variant_new_string (fits), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, g_variant_new_string (fits), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
   assert_path_address (name, fits);
@@ -442,8 +425,7 @@ test_address_abstract_length (Fixture       *fixture,
   g_byte_array_append (too_long, &pad, 1);
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (sock, bytes_address (fits->data, fits->len), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (sock, bytes_address (fits->data, fits->len), &error), error);
   name = sock_object_getsockname (sock, &error);
   g_assert_no_error (error);
   assert_abstract_address (name, fits);
@@ -510,10 +492,8 @@ test_dgram (Fixture       *fixture,
 
   a = test_socket_new (AF_UNIX, SOCK_DGRAM);
   b = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (a, g_variant_new_string (path_a), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_bind (b, g_variant_new_string (path_b), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (a, g_variant_new_string (path_a), &error), error);
+  test_assert_ok (sock_object_bind (b, g_variant_new_string (path_b), &error), error);
 
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "to b", 4, 0,
                                        g_variant_new_string (path_b), &error), ==, 4);
@@ -546,8 +526,7 @@ test_dgram_unbound_sender (Fixture       *fixture,
                   "sender with the unbound address \"\"");
 
   b = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (b, g_variant_new_string (path_b), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (b, g_variant_new_string (path_b), &error), error);
 
   anonymous = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_assert_cmpint (sock_object_sendto (anonymous, (const guint8 *) "who?", 4, 0,
@@ -576,10 +555,8 @@ test_dgram_abstract (Fixture       *fixture,
 
   a = test_socket_new (AF_UNIX, SOCK_DGRAM);
   b = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_true (sock_object_bind (a, bytes_address (name_a->data, name_a->len), &error));
-  g_assert_no_error (error);
-  g_assert_true (sock_object_bind (b, bytes_address (name_b->data, name_b->len), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (a, bytes_address (name_a->data, name_a->len), &error), error);
+  test_assert_ok (sock_object_bind (b, bytes_address (name_b->data, name_b->len), &error), error);
 
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "abs", 3, 0,
                                        bytes_address (name_b->data, name_b->len), &error),
@@ -620,8 +597,7 @@ test_error_messages (Fixture       *fixture,
   g_assert_no_error (error);
 
   holder = test_socket_new (AF_UNIX, SOCK_STREAM);
-  g_assert_true (sock_object_bind (holder, g_variant_new_string (taken), &error));
-  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (holder, g_variant_new_string (taken), &error), error);
   g_assert_false (sock_object_bind (sock, g_variant_new_string (taken), &error));
   test_assert_sock_error (error, EADDRINUSE);
   g_assert_nonnull (strstr (error->message, taken));
