@@ -200,6 +200,13 @@ hard_fd_is_cloexec (gint fd)
   return flags >= 0 && (flags & FD_CLOEXEC) != 0;
 }
 
+static inline gint
+hard_compare_strings (gconstpointer a,
+                      gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
 /* The open descriptors of this process, sorted, each with what it names. */
 static inline GPtrArray *
 hard_fd_snapshot (void)
@@ -230,7 +237,7 @@ hard_fd_snapshot (void)
       g_ptr_array_add (fds, g_strdup_printf ("%6ld %s", fd, target));
     }
   closedir (dir);
-  g_ptr_array_sort (fds, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (fds, hard_compare_strings);
   return fds;
 }
 
