@@ -1004,6 +1004,148 @@ test_fd_cloexec (void)
   close (raw);
 }
 
+/* The vtable ----------------------------------------------------------------- */
+
+/* A subclass that counts calls to a few methods and chains up. */
+typedef struct
+{
+  SockInetObject parent_instance;
+  guint recv_calls;
+  guint send_calls;
+  guint connect_calls;
+  guint close_calls;
+  guint to_native_calls;
+} TestCountingSocket;
+
+typedef struct
+{
+  SockInetObjectClass parent_class;
+} TestCountingSocketClass;
+
+static GType test_counting_socket_get_type (void);
+G_DEFINE_TYPE (TestCountingSocket, test_counting_socket, SOCK_TYPE_INET_OBJECT)
+
+#define COUNTING(o) (G_TYPE_CHECK_INSTANCE_CAST ((o), test_counting_socket_get_type (), TestCountingSocket))
+#define PARENT_CLASS SOCK_OBJECT_CLASS (test_counting_socket_parent_class)
+
+static GBytes *
+counting_recv (SockObject  *self,
+               gsize        bufsize,
+               gint         flags,
+               GError     **error)
+{
+  COUNTING (self)->recv_calls++;
+  return PARENT_CLASS->recv (self, bufsize, flags, error);
+}
+
+static gssize
+counting_send (SockObject    *self,
+               const guint8  *data,
+               gsize          size,
+               gint           flags,
+               GError       **error)
+{
+  COUNTING (self)->send_calls++;
+  return PARENT_CLASS->send (self, data, size, flags, error);
+}
+
+static gboolean
+counting_connect (SockObject  *self,
+                  GVariant    *address,
+                  GError     **error)
+{
+  COUNTING (self)->connect_calls++;
+  return PARENT_CLASS->connect (self, address, error);
+}
+
+static gboolean
+counting_close (SockObject  *self,
+                GError     **error)
+{
+  COUNTING (self)->close_calls++;
+  return PARENT_CLASS->close (self, error);
+}
+
+static gboolean
+counting_address_to_native (SockObject  *self,
+                            GVariant    *address,
+                            gpointer     native,
+                            gsize        native_size,
+                            gsize       *native_length,
+                            GError     **error)
+{
+  COUNTING (self)->to_native_calls++;
+  return PARENT_CLASS->address_to_native (self, address, native, native_size,
+                                          native_length, error);
+}
+
+static void
+test_counting_socket_class_init (TestCountingSocketClass *klass)
+{
+  SockObjectClass *object_class = SOCK_OBJECT_CLASS (klass);
+
+  object_class->recv = counting_recv;
+  object_class->send = counting_send;
+  object_class->connect = counting_connect;
+  object_class->close = counting_close;
+  object_class->address_to_native = counting_address_to_native;
+}
+
+static void
+test_counting_socket_init (TestCountingSocket *self)
+{
+}
+
+static void
+test_vfunc_override (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GBytes) got = NULL;
+  TestCountingSocket *counting;
+  SockObject *sock;
+
+  g_test_summary ("A subclass overriding class methods sees the public calls "
+                  "go through them, and chaining up does the real work");
+
+  sock = g_object_new (test_counting_socket_get_type (),
+                       "family", AF_INET,
+                       "socket-type", SOCK_STREAM,
+                       NULL);
+  counting = COUNTING (sock);
+  g_assert_true (SOCK_IS_INET_OBJECT (sock));
+  g_assert_cmpint (sock_object_fileno (sock), >=, 0);
+  test_set_io_timeout (sock, TEST_IO_TIMEOUT_SECONDS);
+
+  listener = test_tcp_listener_new (&address);
+  test_assert_ok (sock_object_connect (sock, address, &error), error);
+  g_assert_cmpuint (counting->connect_calls, ==, 1);
+  g_assert_cmpuint (counting->to_native_calls, >=, 1);
+
+  conn = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
+
+  g_assert_cmpint (sock_object_send (sock, (const guint8 *) "vt", 2, 0, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counting->send_calls, ==, 1);
+
+  g_assert_cmpint (sock_object_send (conn, (const guint8 *) "back", 4, 0, &error), ==, 4);
+  g_assert_no_error (error);
+  got = sock_object_recv (sock, 16, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "back", 4);
+  g_assert_cmpuint (counting->recv_calls, ==, 1);
+
+  test_assert_ok (sock_object_close (sock, &error), error);
+  g_assert_cmpuint (counting->close_calls, ==, 1);
+  g_assert_cmpint (sock_object_fileno (sock), ==, -1);
+
+  g_object_unref (sock);
+}
+
 /* Programmer errors --------------------------------------------------------- */
 
 static void
@@ -1072,6 +1214,7 @@ main (int   argc,
   g_test_add_func ("/object/fd/leak", test_fd_leak);
   g_test_add_func ("/object/fd/leak-makefile", test_fd_leak_makefile);
   g_test_add_func ("/object/fd/cloexec", test_fd_cloexec);
+  g_test_add_func ("/object/vfunc/override", test_vfunc_override);
   g_test_add_func ("/object/precondition/null-self", test_precondition_null_self);
   g_test_add_func ("/object/precondition/error-set", test_precondition_error_set);
 
