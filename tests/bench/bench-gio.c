@@ -29,7 +29,7 @@ gio_addr_new (const BenchAddr *addr)
   address = g_socket_address_new_from_native ((gpointer) &addr->native,
                                               addr->native_len);
   if (address == NULL)
-    bench_fail ("g_socket_address_new_from_native", NULL);
+    bench_fail ("g_socket_address_new_from_native failed", NULL);
 
   return address;
 }

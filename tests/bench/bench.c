@@ -8,8 +8,9 @@
  * repetition number, so drift in the machine's speed spreads over all of
  * them. The figure reported is the median over the repetitions.
  *
- * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD] [--tsv FILE]
- *        sockobj-bench --callgrind IMPL --calls N
+ * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD] [--no-pin] [--tsv FILE]
+ *        sockobj-bench --callgrind IMPL [--calls N]
+ * tools/bench runs it and writes doc/performance.md.
  */
 
 #include "config.h"
@@ -48,7 +49,6 @@ typedef struct
 
 typedef struct _BenchWorkload BenchWorkload;
 
-
 struct _BenchWorkload
 {
   const gchar     *name;
@@ -68,8 +68,8 @@ struct _BenchWorkload
   gboolean         gio_target;
 };
 
-static gchar *tmp_dir;
-static guint  path_serial;
+static gchar    *tmp_dir;
+static guint     path_serial;
 /* Both sides of every workload run on one CPU (see pin_self()). */
 static gboolean  pin = TRUE;
 static cpu_set_t allowed_cpus;
@@ -81,8 +81,10 @@ void
 bench_fail (const gchar *what,
             GError      *error)
 {
-  g_printerr ("sockobj-bench: %s failed: %s\n", what,
-              error != NULL ? error->message : "(no error)");
+  if (error != NULL)
+    g_printerr ("sockobj-bench: %s failed: %s\n", what, error->message);
+  else
+    g_printerr ("sockobj-bench: %s\n", what);
   exit (EXIT_FAILURE);
 }
 
@@ -198,7 +200,7 @@ bench_addr_init_local (BenchAddr      *addr,
       len = g_snprintf (sun->sun_path, sizeof sun->sun_path, "%s/s%u.sock",
                         tmp_dir, ++path_serial);
       if (len < 0 || (gsize) len >= sizeof sun->sun_path)
-        bench_fail ("making an AF_UNIX path (temporary directory too deep)", NULL);
+        bench_fail ("the temporary directory is too deep for an AF_UNIX path", NULL);
       addr->native_len = G_STRUCT_OFFSET (struct sockaddr_un, sun_path) + len + 1;
     }
 }
@@ -288,7 +290,7 @@ recv_exact (const BenchImpl *impl,
         {
           if (got == 0)
             return FALSE;
-          bench_fail ("recv (end of stream inside a message)", NULL);
+          bench_fail ("the stream ended inside a message", NULL);
         }
       got += n;
     }
@@ -376,7 +378,7 @@ run_pingpong (const BenchImpl   *impl,
     {
       send_exact (impl, client, message, sizeof message);
       if (!recv_exact (impl, client, reply, sizeof reply))
-        bench_fail ("ping-pong (server closed early)", NULL);
+        bench_fail ("ping-pong: the server closed early", NULL);
     }
   elapsed = now_ns () - start;
 
@@ -402,7 +404,7 @@ bulk_receiver (gpointer data)
       gssize n = args->impl->recv_into (args->sock, buffer, sizeof buffer);
 
       if (n == 0)
-        bench_fail ("bulk (sender closed early)", NULL);
+        bench_fail ("bulk: the sender closed early", NULL);
       got += n;
     }
 
@@ -466,7 +468,7 @@ stream_receiver (gpointer data)
       gssize n = args->impl->stream_read (args->stream, buffer, sizeof buffer);
 
       if (n == 0)
-        bench_fail ("stream (sender closed early)", NULL);
+        bench_fail ("makefile-stream: the sender closed early", NULL);
       got += n;
     }
 
@@ -550,7 +552,7 @@ run_connect (const BenchImpl   *impl,
       guint8 byte;
 
       if (impl->recv_into (client, &byte, 1) != 0)
-        bench_fail ("connect cycle (expected end of stream)", NULL);
+        bench_fail ("connect-accept-close: expected the end of the stream", NULL);
       impl->close (client);
     }
   g_thread_join (thread);
@@ -620,7 +622,7 @@ run_dgram (const BenchImpl   *impl,
     {
       impl->send (client, message, sizeof message);
       if (impl->recv_into (client, reply, sizeof reply) != sizeof message)
-        bench_fail ("datagram round trip (short reply)", NULL);
+        bench_fail ("datagram: a short reply", NULL);
     }
   elapsed = now_ns () - start;
 
@@ -840,7 +842,7 @@ run_all (const BenchParams *params,
       }
 
   if (n_cases == 0)
-    bench_fail ("--filter (it matches no workload or transport)", NULL);
+    bench_fail ("--filter matches no workload or transport", NULL);
 
   /* One unrecorded pass at a quarter of the size: code paths, page faults,
    * socket buffers and the thread stacks all warm up. */
@@ -888,7 +890,7 @@ bench_callgrind_loop (const BenchImpl *impl,
     {
       if (impl->send (a, buffer, sizeof buffer) != sizeof buffer
           || impl->recv_into (b, buffer, sizeof buffer) != sizeof buffer)
-        bench_fail ("callgrind loop (short transfer)", NULL);
+        bench_fail ("callgrind loop: a short transfer", NULL);
     }
 }
 
@@ -905,7 +907,7 @@ run_callgrind (const gchar *impl_name,
     if (g_str_equal (impls[i]->name, impl_name))
       impl = impls[i];
   if (impl == NULL)
-    bench_fail ("--callgrind (IMPL is raw, gio or sockobj)", NULL);
+    bench_fail ("--callgrind takes raw, gio or sockobj", NULL);
 
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
     bench_fail_errno ("socketpair");

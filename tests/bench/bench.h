@@ -112,7 +112,8 @@ gssize       bench_gio_stream_read       (BenchStream  *stream,
                                           gsize         size);
 void         bench_gio_stream_close      (BenchStream  *stream);
 
-/* Aborts the run: a benchmark has no use for a half-failed measurement. */
+/* End the run: a benchmark has no use for a half-failed measurement.
+ * @what names the failed call, or says what went wrong when @error is NULL. */
 G_NORETURN void bench_fail (const gchar *what,
                             GError      *error);
 G_NORETURN void bench_fail_errno (const gchar *what);
