@@ -279,12 +279,13 @@ def markdown(args, rows, instr, info):
             w('| %s | %.1f | %+.1f | %s | %s |' % (impl, per_call, extra, target, verdict))
         if instr['hotspots']:
             w('')
-            w('Where sockobj\'s loop spends its instructions (self cost, whole loop):')
+            w('Where sockobj\'s loop spends its instructions (self cost; an address stands '
+              'for a static function of a library without debug symbols):')
             w('')
-            w('| instructions | function |')
-            w('| ---: | --- |')
+            w('| instructions | per call | function |')
+            w('| ---: | ---: | --- |')
             for ir, fn in instr['hotspots']:
-                w('| %s | `%s` |' % (format(ir, ','), fn))
+                w('| %s | %.1f | `%s` |' % (format(ir, ','), ir / (2 * instr['calls']), fn))
     else:
         w('Not measured in this run.')
     w('')
