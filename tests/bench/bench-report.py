@@ -42,7 +42,7 @@ def run(argv):
         return ''
 
 
-def machine():
+def machine(outputs):
     cpu = ''
     try:
         with open('/proc/cpuinfo') as f:
@@ -53,7 +53,9 @@ def machine():
     except OSError:
         pass
     commit = run(['git', 'rev-parse', '--short', 'HEAD'])
-    if commit and run(['git', 'status', '--porcelain', '--untracked-files=no']):
+    # The run rewrites its own outputs; they do not make the tree dirty.
+    if commit and run(['git', 'status', '--porcelain', '--untracked-files=no', '--', '.'] +
+                      [':!' + os.path.relpath(path) for path in outputs]):
         commit += ' (with uncommitted changes)'
     return [
         ('date', datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')),
@@ -282,7 +284,7 @@ def markdown(args, rows, instr, info):
             w('Where sockobj\'s loop spends its instructions (self cost; an address stands '
               'for a static function of a library without debug symbols):')
             w('')
-            w('| instructions | per call | function |')
+            w('| instructions | per call (sends and receives averaged) | function |')
             w('| ---: | ---: | --- |')
             for ir, fn in instr['hotspots']:
                 w('| %s | %.1f | `%s` |' % (format(ir, ','), ir / (2 * instr['calls']), fn))
@@ -306,6 +308,7 @@ def main():
     parser.add_argument('--work-dir', required=True)
     args = parser.parse_args()
 
+    info = machine([args.markdown, args.svg])
     rows = read_tsv(args.c_tsv)
     if args.python_tsv:
         rows += read_tsv(args.python_tsv)
@@ -320,7 +323,7 @@ def main():
     write_plot(rows, os.path.join(args.work_dir, 'performance.dat'),
                os.path.join(args.work_dir, 'performance.gnuplot'), args.svg)
     with open(args.markdown, 'w') as f:
-        f.write(markdown(args, rows, instr, machine()))
+        f.write(markdown(args, rows, instr, info))
     print('\nwrote %s and %s' % (args.markdown, args.svg))
 
 
