@@ -1,8 +1,9 @@
 # shellcheck shell=bash
-# tools/common.sh: sourced by tools/check and tools/demo, never run directly.
+# tools/common.sh: sourced by the commands in tools/, never run directly.
 #
-# Holds the one list of Debian 12 packages that building, testing and
-# documenting sockobj needs, and the set-up steps both commands share:
+# Holds the one list of Debian 12 packages that building, testing,
+# documenting and measuring sockobj needs, and the set-up steps the
+# commands share:
 # installing whatever of that list is missing, and configuring a meson
 # build directory.
 #
