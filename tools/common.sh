@@ -3,9 +3,8 @@
 #
 # Holds the one list of Debian 12 packages that building, testing,
 # documenting and measuring sockobj needs, and the set-up steps the
-# commands share:
-# installing whatever of that list is missing, and configuring a meson
-# build directory.
+# commands share: installing whatever of that list is missing, and
+# configuring a meson build directory.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
