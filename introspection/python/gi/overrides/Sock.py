@@ -1,0 +1,242 @@
+# PyGObject override for Sock: the Python spelling of the socket module.
+#
+# With it, code written for Python's own socket module runs on Sock with
+# only the import changed: addresses are plain tuples and strings, data is
+# bytes, optional arguments are optional, and results come back the way
+# the socket module returns them. Everything the override does not touch
+# is the plain introspected API.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import os
+
+from gi.module import get_introspection_module
+from gi.overrides import override
+from gi.repository import GLib
+
+Sock = get_introspection_module('Sock')
+
+__all__ = []
+
+# The seed's constant groups, plus SHUT_*; exported so that
+# "from gi.repository.Sock import *" brings them in as "from socket import *"
+# does.
+_CONSTANT_PREFIXES = ('AF_', 'SOCK_', 'SO_', 'SOMAXCONN', 'MSG_', 'SOL_',
+                      'IPPROTO_', 'IPPORT_', 'INADDR_', 'IP_', 'SHUT_')
+
+for _name in dir(Sock):
+    if _name.startswith(_CONSTANT_PREFIXES) and _name.isupper():
+        globals()[_name] = getattr(Sock, _name)
+        __all__.append(_name)
+
+# socket.error: every failure arrives as a GLib.Error (domain sock-error-quark
+# with the errno as code, or sock-resolver-error-quark).
+error = GLib.Error
+__all__.append('error')
+
+
+def _to_variant(family, address):
+    """Turns a socket-module address into the variant Sock takes."""
+    if isinstance(address, GLib.Variant):
+        return address
+    if family == Sock.AF_UNIX:
+        if isinstance(address, (bytes, bytearray, memoryview)):
+            return GLib.Variant('ay', bytes(address))
+        return GLib.Variant('s', os.fspath(address))
+    if family in (Sock.AF_INET, Sock.AF_INET6):
+        if not isinstance(address, tuple):
+            raise TypeError('%s address must be a tuple, not %s'
+                            % ('AF_INET' if family == Sock.AF_INET else 'AF_INET6',
+                               type(address).__name__))
+        if family == Sock.AF_INET and len(address) != 2:
+            raise TypeError('AF_INET address must be a pair (host, port)')
+        if family == Sock.AF_INET6 and not 2 <= len(address) <= 4:
+            raise TypeError('AF_INET6 address must be a tuple '
+                            '(host, port[, flowinfo[, scopeid]])')
+        host, port = address[0], address[1]
+        if isinstance(host, (bytes, bytearray)):
+            host = bytes(host).decode('idna')
+        if not isinstance(host, str):
+            raise TypeError('host must be str, not %s' % type(host).__name__)
+        port = int(port)
+        if not 0 <= port <= 0xffff:
+            raise OverflowError('port must be 0-65535.')
+        if len(address) == 2:
+            return GLib.Variant('(sq)', (host, port))
+        flowinfo = int(address[2])
+        scope_id = int(address[3]) if len(address) > 3 else 0
+        if not 0 <= flowinfo <= 0xfffff:
+            raise OverflowError('flowinfo must be 0-1048575.')
+        return GLib.Variant('(squu)', (host, port, flowinfo, scope_id))
+    raise OSError('address family %d has no address conversion' % family)
+
+
+def _from_variant(address):
+    """Turns an address variant into what the socket module returns."""
+    if address is None:
+        return None
+    if address.get_type_string() == 'ay':
+        return bytes(address.unpack())
+    return address.unpack()
+
+
+def _bytes(data):
+    """GLib.Bytes (or None) to bytes."""
+    if data is None:
+        return b''
+    return data.get_data() or b''
+
+
+class Object(Sock.Object):
+    """A socket, spelled as Python's socket objects are."""
+
+    family = property(Sock.Object.get_family,
+                      doc='The address family, such as AF_INET.')
+    type = property(Sock.Object.get_socket_type,
+                    doc='The socket type, such as SOCK_STREAM.')
+    proto = property(Sock.Object.get_proto, doc='The protocol number.')
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def _address(self, address):
+        return _to_variant(self.get_family(), address)
+
+    def accept(self):
+        conn, address = super().accept()
+        return conn, _from_variant(address)
+
+    def bind(self, address):
+        super().bind(self._address(address))
+
+    def close(self):
+        super().close()
+
+    def connect(self, address):
+        super().connect(self._address(address))
+
+    def connect_ex(self, address):
+        return super().connect_ex(self._address(address))
+
+    def getpeername(self):
+        return _from_variant(super().getpeername())
+
+    def getsockname(self):
+        return _from_variant(super().getsockname())
+
+    def getsockopt(self, level, optname, buflen=None):
+        if buflen is None:
+            return super().getsockopt(level, optname)
+        return _bytes(self.getsockopt_bytes(level, optname, buflen))
+
+    def listen(self, backlog=None):
+        if backlog is None:
+            backlog = min(Sock.SOMAXCONN, 128)
+        super().listen(backlog)
+
+    def makefile(self, mode='r', bufsize=-1):
+        return super().makefile(mode, bufsize)
+
+    def recv(self, bufsize, flags=0):
+        return _bytes(super().recv(bufsize, flags))
+
+    def recvfrom(self, bufsize, flags=0):
+        data, address = super().recvfrom(bufsize, flags)
+        return _bytes(data), _from_variant(address)
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        view = memoryview(buffer).cast('B')
+        data = self.recv(nbytes or len(view), flags)
+        view[:len(data)] = data
+        return len(data)
+
+    def recvfrom_into(self, buffer, nbytes=0, flags=0):
+        view = memoryview(buffer).cast('B')
+        data, address = self.recvfrom(nbytes or len(view), flags)
+        view[:len(data)] = data
+        return len(data), address
+
+    def send(self, data, flags=0):
+        return super().send(bytes(data), flags)
+
+    def sendall(self, data, flags=0):
+        super().sendall(bytes(data), flags)
+
+    def sendto(self, data, flags_or_address, address=None):
+        if address is None:
+            flags, address = 0, flags_or_address
+        else:
+            flags = flags_or_address
+        return super().sendto(bytes(data), flags, self._address(address))
+
+    def setblocking(self, flag):
+        super().setblocking(bool(flag))
+
+    def setsockopt(self, level, optname, value):
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            super().setsockopt_bytes(level, optname, bytes(value))
+        else:
+            super().setsockopt(level, optname, int(value))
+
+    def shutdown(self, how):
+        super().shutdown(how)
+
+
+Object = override(Object)
+__all__.append('Object')
+
+SocketType = Object
+__all__.append('SocketType')
+
+
+def socket(family=Sock.AF_INET, type=Sock.SOCK_STREAM, proto=0):
+    """Creates a socket, as socket.socket() does."""
+    return Sock.socket(family, type, proto)
+
+
+def fromfd(fd, family, type, proto=0):
+    """Makes a socket object for a duplicate of fd, as socket.fromfd() does."""
+    return Sock.fromfd(fd, family, type, proto)
+
+
+def getfqdn(name=''):
+    return Sock.getfqdn(name or None)
+
+
+def gethostbyname_ex(hostname):
+    name, aliases, addresses = Sock.gethostbyname_ex(hostname)
+    return name, list(aliases or []), list(addresses or [])
+
+
+def gethostbyaddr(ip_address):
+    name, aliases, addresses = Sock.gethostbyaddr(ip_address)
+    return name, list(aliases or []), list(addresses or [])
+
+
+def getservbyname(servicename, protocolname=None):
+    return Sock.getservbyname(servicename, protocolname)
+
+
+def inet_aton(ip_string):
+    return _bytes(Sock.inet_aton(ip_string))
+
+
+def inet_ntoa(packed_ip):
+    return Sock.inet_ntoa(bytes(packed_ip))
+
+
+# Unchanged, but exported for "from gi.repository.Sock import *".
+gethostbyname = Sock.gethostbyname
+gethostname = Sock.gethostname
+getprotobyname = Sock.getprotobyname
+htonl = Sock.htonl
+htons = Sock.htons
+ntohl = Sock.ntohl
+ntohs = Sock.ntohs
+
+__all__ += ['socket', 'fromfd', 'getfqdn', 'gethostbyname', 'gethostbyname_ex',
+            'gethostname', 'gethostbyaddr', 'getprotobyname', 'getservbyname',
+            'htonl', 'htons', 'ntohl', 'ntohs', 'inet_aton', 'inet_ntoa']

@@ -1,0 +1,113 @@
+// Construction, module functions and a vfunc override from GJS.
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+import Gio from 'gi://Gio';
+import GObject from 'gi://GObject';
+import Sock from 'gi://Sock?version=1.0';
+import system from 'system';
+
+import {LOOPBACK, assert, assertEqual, bytes, done, inet, listeningSocket,
+    test, text} from './jsutil.js';
+
+test('constructing with properties creates the socket', () => {
+    const s = new Sock.InetObject({family: Sock.AF_INET, socket_type: Sock.SOCK_STREAM});
+    // The fileno property hides the fileno() method in GJS.
+    assert(s.fileno >= 0, 'a descriptor');
+    assertEqual(s.family, Sock.AF_INET);
+    assertEqual(s.socket_type, Sock.SOCK_STREAM);
+    assertEqual(s.get_proto(), 0);
+    s.bind(inet(LOOPBACK, 0));
+    s.listen(1);
+    const c = Sock.InetObject.new(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    c.connect(s.getsockname());
+    const [conn] = s.accept();
+    c.sendall(bytes('ok'), 0);
+    assertEqual(text(conn.recv(2, 0)), 'ok');
+    [c, conn, s].forEach(x => x.close());
+});
+
+test('unix socket by constructor', () => {
+    const s = new Sock.UnixObject({socket_type: Sock.SOCK_DGRAM});
+    assertEqual(s.get_family(), Sock.AF_UNIX);
+    assert(s.fileno >= 0, 'a descriptor');
+    s.close();
+});
+
+const Recording = GObject.registerClass(
+class Recording extends Sock.InetObject {
+    _init(params) {
+        super._init(params);
+        this.sent = [];
+    }
+
+    vfunc_send(data, flags) {
+        this.sent.push(new TextDecoder().decode(data));
+        return super.vfunc_send(data, flags);
+    }
+});
+
+test('vfunc_send is called by send()', () => {
+    const server = listeningSocket();
+    const c = new Recording({family: Sock.AF_INET, socket_type: Sock.SOCK_STREAM});
+    c.connect(server.getsockname());
+    const [conn] = server.accept();
+    assertEqual(c.send(bytes('via JS'), 0), 6);
+    assertEqual(c.sent.join(), 'via JS');
+    assertEqual(text(conn.recv(16, 0)), 'via JS');
+    [c, conn, server].forEach(x => x.close());
+});
+
+test('out parameters', () => {
+    const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    // GJS 1.74 keeps the skipped boolean return in front of out values.
+    const result = s.getsockopt(Sock.SOL_SOCKET, Sock.SO_TYPE);
+    const value = Array.isArray(result) ? result[result.length - 1] : result;
+    assertEqual(value, Sock.SOCK_STREAM);
+    s.close();
+
+    const host = Sock.gethostbyname_ex('localhost');
+    const addresses = host[host.length - 1];
+    assert(addresses.includes('127.0.0.1'), 'localhost resolves to 127.0.0.1');
+});
+
+test('module functions', () => {
+    assertEqual(Sock.gethostbyname('127.0.0.1'), '127.0.0.1');
+    assertEqual(Sock.gethostbyname('<broadcast>'), '255.255.255.255');
+    assert(Sock.gethostname().length > 0, 'a host name');
+    assert(Sock.getfqdn(null).length > 0, 'a domain name');
+    assertEqual(Sock.getservbyname('http', 'tcp'), 80);
+    assertEqual(Sock.getprotobyname('tcp'), Sock.IPPROTO_TCP);
+    assertEqual(Sock.htons(1), 256);
+    assertEqual(Sock.ntohl(Sock.htonl(0x01020304)), 0x01020304);
+    assertEqual(Array.from(Sock.inet_aton('1.2.3.4').toArray()).join('.'), '1.2.3.4');
+    assertEqual(Sock.inet_ntoa(new Uint8Array([10, 0, 0, 1])), '10.0.0.1');
+    const fd = Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM, 0);
+    const dup = Sock.fromfd(fd.fileno, Sock.AF_INET, Sock.SOCK_DGRAM, 0);
+    assert(dup.fileno !== fd.fileno, 'fromfd duplicates');
+    dup.close();
+    fd.close();
+});
+
+test('constants', () => {
+    assertEqual(Sock.AF_INET, 2);
+    assertEqual(Sock.SOCK_STREAM, 1);
+    assertEqual(Sock.INADDR_BROADCAST, 0xffffffff);
+    assertEqual(Sock.SHUT_RDWR, 2);
+});
+
+test('makefile through Gio.DataInputStream', () => {
+    const server = listeningSocket();
+    const c = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    c.connect(server.getsockname());
+    const [conn] = server.accept();
+    c.sendall(bytes('a line\n'), 0);
+    const stream = conn.makefile('r', -1);
+    const data = Gio.DataInputStream.new(stream.get_input_stream());
+    const [line] = data.read_line_utf8(null);
+    assertEqual(line, 'a line');
+    stream.close(null);
+    [c, conn, server].forEach(x => x.close());
+});
+
+system.exit(done());

@@ -1,0 +1,187 @@
+# Every module function of the seed, through the plain introspected API,
+# checked against CPython's socket module where both answer the question.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import errno
+import os
+import socket
+import unittest
+
+from sockgi import GLib, Sock, bytes_of, loopback_any_port
+
+RESOLVER_DOMAIN = 'sock-resolver-error-quark'
+SOCK_DOMAIN = 'sock-error-quark'
+
+
+class SocketTest(unittest.TestCase):
+
+    def test_inet(self):
+        s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0)
+        self.assertIsInstance(s, Sock.InetObject)
+        self.assertIsInstance(s, Sock.Object)
+        self.assertEqual(s.get_family(), Sock.AF_INET)
+        self.assertEqual(s.get_socket_type(), Sock.SOCK_STREAM)
+        self.assertEqual(s.get_proto(), 0)
+        self.assertGreaterEqual(s.fileno(), 0)
+        s.close()
+
+    def test_inet_dgram_proto(self):
+        s = Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM, Sock.IPPROTO_UDP)
+        self.assertEqual(s.get_socket_type(), Sock.SOCK_DGRAM)
+        self.assertEqual(s.get_proto(), Sock.IPPROTO_UDP)
+        s.close()
+
+    def test_unix(self):
+        s = Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM, 0)
+        self.assertIsInstance(s, Sock.UnixObject)
+        self.assertEqual(s.get_family(), Sock.AF_UNIX)
+        s.close()
+
+    @unittest.skipUnless(socket.has_ipv6, 'no IPv6')
+    def test_inet6(self):
+        try:
+            s = Sock.socket(Sock.AF_INET6, Sock.SOCK_STREAM, 0)
+        except GLib.Error as e:
+            self.skipTest('IPv6 sockets unavailable: %s' % e.message)
+        self.assertIsInstance(s, Sock.InetObject)
+        self.assertEqual(s.get_family(), Sock.AF_INET6)
+        s.close()
+
+    def test_bad_family(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.socket(-1, Sock.SOCK_STREAM, 0)
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+
+    def test_bad_type(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.socket(Sock.AF_INET, 12345, 0)
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+        self.assertEqual(cm.exception.code, errno.EINVAL)
+
+    def test_fromfd(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as py:
+            py.bind(('127.0.0.1', 0))
+            s = Sock.fromfd(py.fileno(), Sock.AF_INET, Sock.SOCK_DGRAM, 0)
+            self.assertIsInstance(s, Sock.InetObject)
+            # A duplicate, not the same descriptor.
+            self.assertNotEqual(s.fileno(), py.fileno())
+            self.assertEqual(s.getsockname().unpack(), py.getsockname())
+        # Closing the original left the duplicate working.
+        self.assertEqual(s.getsockname().unpack()[0], '127.0.0.1')
+        s.close()
+
+    def test_fromfd_bad(self):
+        r, w = os.pipe()
+        os.close(r)
+        os.close(w)
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.fromfd(r, Sock.AF_INET, Sock.SOCK_STREAM, 0)
+        self.assertEqual(cm.exception.code, errno.EBADF)
+
+
+class ResolverTest(unittest.TestCase):
+
+    def test_gethostname(self):
+        self.assertEqual(Sock.gethostname(), socket.gethostname())
+
+    def test_getfqdn(self):
+        self.assertEqual(Sock.getfqdn(None), socket.getfqdn())
+        self.assertEqual(Sock.getfqdn(''), socket.getfqdn(''))
+        self.assertEqual(Sock.getfqdn('localhost'), socket.getfqdn('localhost'))
+
+    def test_gethostbyname(self):
+        self.assertEqual(Sock.gethostbyname('127.0.0.1'), '127.0.0.1')
+        self.assertEqual(Sock.gethostbyname('localhost'), socket.gethostbyname('localhost'))
+        self.assertEqual(Sock.gethostbyname(''), '0.0.0.0')
+        self.assertEqual(Sock.gethostbyname('<broadcast>'), '255.255.255.255')
+
+    def test_gethostbyname_ex(self):
+        # The seed's shape: name, aliases, addresses = gethostbyname_ex(host)
+        name, aliases, addresses = Sock.gethostbyname_ex('localhost')
+        py_name, py_aliases, py_addresses = socket.gethostbyname_ex('localhost')
+        self.assertEqual(name, py_name)
+        self.assertEqual(sorted(aliases), sorted(py_aliases))
+        self.assertEqual(sorted(addresses), sorted(py_addresses))
+        self.assertIn('127.0.0.1', addresses)
+
+    def test_gethostbyaddr(self):
+        name, aliases, addresses = Sock.gethostbyaddr('127.0.0.1')
+        py_name, py_aliases, py_addresses = socket.gethostbyaddr('127.0.0.1')
+        self.assertEqual(name, py_name)
+        self.assertEqual(sorted(aliases), sorted(py_aliases))
+        self.assertEqual(sorted(addresses), sorted(py_addresses))
+
+    def test_getprotobyname(self):
+        for name in ('tcp', 'udp', 'icmp'):
+            self.assertEqual(Sock.getprotobyname(name), socket.getprotobyname(name))
+
+    def test_getprotobyname_unknown(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.getprotobyname('no-such-protocol')
+        self.assertEqual(cm.exception.domain, RESOLVER_DOMAIN)
+        self.assertEqual(cm.exception.code, Sock.ResolverError.NOT_FOUND)
+        self.assertTrue(cm.exception.matches(Sock.resolver_error_quark(),
+                                             Sock.ResolverError.NOT_FOUND))
+
+    def test_getservbyname(self):
+        self.assertEqual(Sock.getservbyname('http', 'tcp'), socket.getservbyname('http', 'tcp'))
+        self.assertEqual(Sock.getservbyname('domain', 'udp'), socket.getservbyname('domain', 'udp'))
+        self.assertEqual(Sock.getservbyname('http', None), socket.getservbyname('http'))
+
+    def test_getservbyname_unknown(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.getservbyname('no-such-service', 'tcp')
+        self.assertEqual(cm.exception.domain, RESOLVER_DOMAIN)
+        self.assertEqual(cm.exception.code, Sock.ResolverError.NOT_FOUND)
+
+
+class ConvertTest(unittest.TestCase):
+
+    def test_byte_order(self):
+        for x in (0, 1, 0x1234, 0xffff):
+            self.assertEqual(Sock.htons(x), socket.htons(x))
+            self.assertEqual(Sock.ntohs(x), socket.ntohs(x))
+        for x in (0, 1, 0x12345678, 0xffffffff):
+            self.assertEqual(Sock.htonl(x), socket.htonl(x))
+            self.assertEqual(Sock.ntohl(x), socket.ntohl(x))
+        self.assertEqual(Sock.ntohl(Sock.htonl(0x01020304)), 0x01020304)
+
+    def test_inet_aton(self):
+        for text in ('123.45.67.89', '127.1', '0x7f.1', '255.255.255.255', '0.0.0.0'):
+            packed = Sock.inet_aton(text)
+            self.assertIsInstance(packed, GLib.Bytes)
+            self.assertEqual(bytes_of(packed), socket.inet_aton(text))
+
+    def test_inet_aton_bad(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.inet_aton('not an address')
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+        self.assertEqual(cm.exception.code, errno.EINVAL)
+
+    def test_inet_ntoa(self):
+        for packed in (b'\x7b\x2d\x43\x59', b'\x00\x00\x00\x00', b'\xff\xff\xff\xff'):
+            self.assertEqual(Sock.inet_ntoa(packed), socket.inet_ntoa(packed))
+
+    def test_inet_ntoa_bad_length(self):
+        for packed in (b'', b'\x01\x02\x03', b'\x01\x02\x03\x04\x05'):
+            with self.assertRaises(GLib.Error) as cm:
+                Sock.inet_ntoa(packed)
+            self.assertEqual(cm.exception.code, errno.EINVAL)
+
+
+class ErrorDomainTest(unittest.TestCase):
+
+    def test_quarks(self):
+        self.assertEqual(GLib.quark_to_string(Sock.error_quark()), SOCK_DOMAIN)
+        self.assertEqual(GLib.quark_to_string(Sock.resolver_error_quark()), RESOLVER_DOMAIN)
+
+    def test_error_enum_is_errno(self):
+        for name in ('ECONNREFUSED', 'EINVAL', 'EBADF', 'EADDRINUSE', 'EAGAIN', 'EPIPE'):
+            self.assertEqual(int(getattr(Sock.Error, name)), getattr(errno, name))
+        for code, name in errno.errorcode.items():
+            self.assertEqual(int(getattr(Sock.Error, name)), code, name)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
