@@ -30,7 +30,7 @@
  *
  * Addresses are [struct@GLib.Variant]s shaped like Python's tuples: `(sq)`
  * host and port for `AF_INET`, a path string for `AF_UNIX`. Failures are
- * reported as [error@GLib.Error]s in the `SOCK_ERROR` domain whose code is the
+ * reported as [struct@GLib.Error]s in the `SOCK_ERROR` domain whose code is the
  * `errno` value.
  *
  * A socket is blocking when created, and a blocking socket's descriptor is
@@ -1210,6 +1210,29 @@ sock_object_init (SockObject *self)
 
 /* Public API ----------------------------------------------------------------- */
 
+/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
+ * is abstract, and its full check was most of a send()'s library cost. The
+ * last type that passed is remembered, so the check is one comparison. */
+static inline gboolean
+sock_is_object (gconstpointer instance)
+{
+  static GType known_type = 0;
+  GType type;
+
+  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
+    return FALSE;
+
+  type = G_TYPE_FROM_INSTANCE (instance);
+  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
+    return TRUE;
+
+  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
+    return FALSE;
+
+  g_atomic_pointer_set (&known_type, type);
+  return TRUE;
+}
+
 /**
  * sock_object_get_family: (get-property family)
  * @self: a socket
@@ -1223,7 +1246,7 @@ sock_object_init (SockObject *self)
 gint
 sock_object_get_family (SockObject *self)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
 
   return GET_PRIV (self)->family;
 }
@@ -1241,7 +1264,7 @@ sock_object_get_family (SockObject *self)
 gint
 sock_object_get_socket_type (SockObject *self)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
 
   return GET_PRIV (self)->type;
 }
@@ -1259,7 +1282,7 @@ sock_object_get_socket_type (SockObject *self)
 gint
 sock_object_get_proto (SockObject *self)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
 
   return GET_PRIV (self)->proto;
 }
@@ -1277,7 +1300,7 @@ sock_object_get_proto (SockObject *self)
 gboolean
 sock_object_get_blocking (SockObject *self)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
 
   return GET_PRIV (self)->blocking;
 }
@@ -1304,7 +1327,7 @@ sock_object_accept (SockObject  *self,
                     GVariant   **address,
                     GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (address != NULL)
@@ -1336,7 +1359,7 @@ sock_object_bind (SockObject  *self,
 {
   g_autoptr(GVariant) owned = NULL;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
@@ -1362,7 +1385,7 @@ gboolean
 sock_object_close (SockObject  *self,
                    GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SOCK_OBJECT_GET_CLASS (self)->close (self, error);
@@ -1389,7 +1412,7 @@ sock_object_connect (SockObject  *self,
 {
   g_autoptr(GVariant) owned = NULL;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
@@ -1423,7 +1446,7 @@ sock_object_connect_ex (SockObject  *self,
 {
   g_autoptr(GVariant) owned = NULL;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
@@ -1446,7 +1469,7 @@ sock_object_connect_ex (SockObject  *self,
 gint
 sock_object_fileno (SockObject *self)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
 
   return SOCK_OBJECT_GET_CLASS (self)->fileno (self);
 }
@@ -1468,7 +1491,7 @@ sock_object_getpeername (SockObject  *self,
 {
   GVariant *address;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getpeername (self, error);
@@ -1493,7 +1516,7 @@ sock_object_getsockname (SockObject  *self,
 {
   GVariant *address;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getsockname (self, error);
@@ -1522,7 +1545,7 @@ sock_object_getsockopt (SockObject  *self,
                         gint        *value,
                         GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1551,7 +1574,7 @@ sock_object_getsockopt_bytes (SockObject  *self,
                               gsize        buflen,
                               GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return SOCK_OBJECT_GET_CLASS (self)->getsockopt_bytes (self, level, optname, buflen, error);
@@ -1575,7 +1598,7 @@ sock_object_listen (SockObject  *self,
                     gint         backlog,
                     GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SOCK_OBJECT_GET_CLASS (self)->listen (self, backlog, error);
@@ -1610,7 +1633,7 @@ sock_object_makefile (SockObject   *self,
                       gint          bufsize,
                       GError      **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return SOCK_OBJECT_GET_CLASS (self)->makefile (self, mode, bufsize, error);
@@ -1638,7 +1661,7 @@ sock_object_recv (SockObject  *self,
                   gint         flags,
                   GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return SOCK_OBJECT_GET_CLASS (self)->recv (self, bufsize, flags, error);
@@ -1671,7 +1694,7 @@ sock_object_recv_into (SockObject  *self,
                        gint         flags,
                        GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
   g_return_val_if_fail (buffer != NULL || size == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
@@ -1701,7 +1724,7 @@ sock_object_recvfrom (SockObject  *self,
                       GVariant   **address,
                       GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (address != NULL)
@@ -1734,7 +1757,7 @@ sock_object_send (SockObject    *self,
                   gint           flags,
                   GError       **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
   g_return_val_if_fail (data != NULL || size == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
@@ -1764,7 +1787,7 @@ sock_object_sendall (SockObject    *self,
                      gint           flags,
                      GError       **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1798,7 +1821,7 @@ sock_object_sendto (SockObject    *self,
 {
   g_autoptr(GVariant) owned = NULL;
 
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), -1);
+  g_return_val_if_fail (sock_is_object (self), -1);
   g_return_val_if_fail (data != NULL || size == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
@@ -1825,7 +1848,7 @@ sock_object_setblocking (SockObject  *self,
                          gboolean     flag,
                          GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SOCK_OBJECT_GET_CLASS (self)->setblocking (self, flag, error);
@@ -1852,7 +1875,7 @@ sock_object_setsockopt (SockObject  *self,
                         gint         value,
                         GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SOCK_OBJECT_GET_CLASS (self)->setsockopt (self, level, optname, value, error);
@@ -1881,7 +1904,7 @@ sock_object_setsockopt_bytes (SockObject    *self,
                               gsize          size,
                               GError       **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (value != NULL || size == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1908,7 +1931,7 @@ sock_object_shutdown (SockObject  *self,
                       gint         how,
                       GError     **error)
 {
-  g_return_val_if_fail (SOCK_IS_OBJECT (self), FALSE);
+  g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SOCK_OBJECT_GET_CLASS (self)->shutdown (self, how, error);
