@@ -16,7 +16,7 @@
  * sock_error_quark:
  *
  * Gets the quark of the `SOCK_ERROR` domain, whose codes are `errno`
- * values ([enum@Sock.Error] names them).
+ * values ([error@Sock.Error] names them).
  *
  * Returns: the error domain
  *
@@ -28,7 +28,7 @@ G_DEFINE_QUARK (sock-error-quark, sock_error)
  * sock_resolver_error_quark:
  *
  * Gets the quark of the `SOCK_RESOLVER_ERROR` domain, whose codes are
- * [enum@Sock.ResolverError] values.
+ * [error@Sock.ResolverError] values.
  *
  * Returns: the error domain
  *

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  *
  * The error code is the `errno` value the system reported (for example
  * `ECONNREFUSED`), or `EINVAL` when the caller handed over data the library
- * cannot use, such as an address of the wrong shape. [enum@Sock.Error]
+ * cannot use, such as an address of the wrong shape. [error@Sock.Error]
  * gives the codes names that bindings can use.
  *
  * Since: 1.0
@@ -33,7 +33,7 @@ G_BEGIN_DECLS
  * SOCK_RESOLVER_ERROR:
  *
  * The error domain of name-resolution failures; codes are
- * [enum@Sock.ResolverError] values, not `errno` values.
+ * [error@Sock.ResolverError] values, not `errno` values.
  *
  * Since: 1.0
  */
