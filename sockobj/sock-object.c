@@ -1147,9 +1147,11 @@ sock_object_class_init (SockObjectClass *klass)
    *
    * Since: 1.0
    */
+  /* Any int, as socket() takes: the system refuses a bad one with EINVAL,
+   * which is a GError rather than a GObject warning. */
   properties[PROP_SOCKET_TYPE] =
     g_param_spec_int ("socket-type", NULL, NULL,
-                      0, G_MAXINT, SOCK_STREAM,
+                      G_MININT, G_MAXINT, SOCK_STREAM,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                       G_PARAM_STATIC_STRINGS);
 
@@ -1162,7 +1164,7 @@ sock_object_class_init (SockObjectClass *klass)
    */
   properties[PROP_PROTO] =
     g_param_spec_int ("proto", NULL, NULL,
-                      0, G_MAXINT, 0,
+                      G_MININT, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                       G_PARAM_STATIC_STRINGS);
 
