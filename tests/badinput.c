@@ -1,0 +1,946 @@
+/* badinput.c: every public function fed the inputs it must refuse
+ *
+ * Two tables: addresses of every wrong shape for each family, tried with
+ * every method that takes an address; and calls with wrong values or on
+ * sockets in the wrong state, each with the GError it must give. A mismatch is
+ * collected, not fatal at once, so one run lists all of them. Nothing may
+ * crash, abort, warn or leak (the sanitizer and valgrind runs check the last).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "hardening.h"
+
+/* Under AddressSanitizer, let a failing malloc() return NULL as the C
+ * library's does, so that a recv() size too large to allocate gives the
+ * EINVAL the contract promises instead of an ASan report. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "allocator_may_return_null=1";
+}
+
+static GPtrArray *mismatches;
+
+static void
+mismatch (const gchar *format,
+          ...) G_GNUC_PRINTF (1, 2);
+
+static void
+mismatch (const gchar *format,
+          ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (mismatches, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static void
+report_mismatches (void)
+{
+  for (guint i = 0; i < mismatches->len; i++)
+    g_test_message ("MISMATCH: %s", (const gchar *) mismatches->pdata[i]);
+  if (mismatches->len > 0)
+    g_error ("%u calls did not fail as the contract says; see the MISMATCH lines",
+             mismatches->len);
+}
+
+/* What a call must give. */
+typedef enum
+{
+  EXPECT_SOCK,          /* SOCK_ERROR with the code */
+  EXPECT_SOCK_ANY,      /* SOCK_ERROR, any code */
+  EXPECT_RESOLVER,      /* SOCK_RESOLVER_ERROR, any code */
+  EXPECT_OK,            /* success */
+  EXPECT_OK_OR_SOCK,    /* success, or a SOCK_ERROR */
+} Expect;
+
+static void
+check_outcome (const gchar  *what,
+               gboolean      ok,
+               const GError *error,
+               Expect        expect,
+               gint          code)
+{
+  if (ok && error != NULL)
+    {
+      mismatch ("%s: succeeded but set an error: %s", what, error->message);
+      return;
+    }
+  if (!ok && error == NULL)
+    {
+      mismatch ("%s: failed without an error", what);
+      return;
+    }
+  if (!ok && (error->message == NULL || error->message[0] == '\0'))
+    mismatch ("%s: an error without a message", what);
+
+  switch (expect)
+    {
+    case EXPECT_SOCK:
+      if (ok || !g_error_matches (error, SOCK_ERROR, code))
+        mismatch ("%s: expected SOCK_ERROR %d (%s), got %s", what, code, g_strerror (code),
+                  ok ? "success" : error->message);
+      break;
+    case EXPECT_SOCK_ANY:
+      if (ok || error->domain != SOCK_ERROR)
+        mismatch ("%s: expected a SOCK_ERROR, got %s", what, ok ? "success" : error->message);
+      break;
+    case EXPECT_RESOLVER:
+      if (ok || error->domain != SOCK_RESOLVER_ERROR)
+        mismatch ("%s: expected a SOCK_RESOLVER_ERROR, got %s", what,
+                  ok ? "success" : error->message);
+      break;
+    case EXPECT_OK:
+      if (!ok)
+        mismatch ("%s: expected success, got %s", what, error->message);
+      break;
+    case EXPECT_OK_OR_SOCK:
+      if (!ok && error->domain != SOCK_ERROR)
+        mismatch ("%s: expected success or a SOCK_ERROR, got %s", what, error->message);
+      break;
+    }
+}
+
+/* Addresses ------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint family;
+  const gchar *text;      /* GVariant text format; NULL for a NULL address */
+  Expect expect;
+  gint code;
+} BadAddress;
+
+static gchar *long_host;      /* 2 000 characters */
+static gchar *long_path;      /* 108 characters: no room for the NUL */
+static gchar *long_abstract;  /* 109 bytes with the leading NUL */
+
+static GVariant *
+make_address (const BadAddress *bad)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *address;
+
+  if (bad->text == NULL)
+    return NULL;
+  if (g_str_equal (bad->text, "LONG_HOST"))
+    return g_variant_new ("(sq)", long_host, 80);
+  if (g_str_equal (bad->text, "LONG_PATH"))
+    return g_variant_new_string (long_path);
+  if (g_str_equal (bad->text, "LONG_ABSTRACT"))
+    return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, long_abstract, 109, 1);
+
+  address = g_variant_parse (NULL, bad->text, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return address;
+}
+
+static const BadAddress bad_addresses[] = {
+  /* Shapes no family takes. */
+  { AF_INET, NULL, EXPECT_SOCK, EINVAL },
+  { AF_INET, "'127.0.0.1'", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1',)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "()", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', uint16 1, uint16 2)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', uint16 1, uint32 0, uint32 0)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "(int32 1, uint16 1)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "(b'127.0.0.1', uint16 1)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', 1.5)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', true)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', '80')", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', <uint16 80>)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "<('127.0.0.1', uint16 80)>", EXPECT_SOCK, EINVAL },
+  { AF_INET, "{'host': <'127.0.0.1'>}", EXPECT_SOCK, EINVAL },
+  { AF_INET, "[('127.0.0.1', uint16 80)]", EXPECT_SOCK, EINVAL },
+  { AF_INET, "just ('127.0.0.1', uint16 80)", EXPECT_SOCK, EINVAL },
+  /* Ports out of range, in every integer type. */
+  { AF_INET, "('127.0.0.1', -1)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', 65536)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', uint32 65536)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', int16 -1)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', int64 -9223372036854775808)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', int64 9223372036854775807)", EXPECT_SOCK, EINVAL },
+  { AF_INET, "('127.0.0.1', uint64 18446744073709551615)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', -1)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint32 4294967295)", EXPECT_SOCK, EINVAL },
+  /* IPv6's extra fields. */
+  { AF_INET6, "('::1', uint16 1, uint32 0)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint16 1, uint32 1048576, uint32 0)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint16 1, uint32 0, int64 -1)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint16 1, uint32 0, uint64 4294967296)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint16 1, 'x', uint32 0)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('::1', uint16 1, uint32 0, uint32 0, uint32 0)", EXPECT_SOCK, EINVAL },
+  { AF_INET6, "('<broadcast>', uint16 1)", EXPECT_SOCK, EINVAL },
+  /* AF_UNIX. */
+  { AF_UNIX, NULL, EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "('/nonexistent-sockobj-dir/x', uint16 1)", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "int32 1", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "['/nonexistent-sockobj-dir/x']", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "<'/nonexistent-sockobj-dir/x'>", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "[byte 0x2f, 0x61, 0x00, 0x62, 0x00]", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "[byte 0x6e, 0x6f, 0x00, 0x70]", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "LONG_PATH", EXPECT_SOCK, EINVAL },
+  { AF_UNIX, "LONG_ABSTRACT", EXPECT_SOCK, EINVAL },
+};
+
+/* Hosts that cannot be resolved (they fail inside getaddrinfo() without any
+ * traffic); bind() only, which never sends anything even if one did. */
+static const BadAddress bad_hosts[] = {
+  { AF_INET, "('1.2.3.4.5', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET, "('a b', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET, "('-1', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET, "('..', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET, "('\\n', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET, "LONG_HOST", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('::1%no-such-interface', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('1.2.3.4.5', uint16 0)", EXPECT_RESOLVER, 0 },
+};
+
+typedef enum { ADDR_BIND, ADDR_CONNECT, ADDR_CONNECT_EX, ADDR_SENDTO, N_ADDR_OPS } AddrOp;
+static const gchar * const addr_op_names[] = { "bind", "connect", "connect_ex", "sendto" };
+
+static void
+try_address (const BadAddress *bad,
+             AddrOp            op,
+             gboolean          closed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) address = make_address (bad);
+  g_autofree gchar *what = NULL;
+  gboolean ok = FALSE;
+  gint ret;
+
+  sock = sock_socket (bad->family, bad->family == AF_UNIX ? SOCK_DGRAM : SOCK_STREAM, 0,
+                      &error);
+  if (sock == NULL && bad->family == AF_INET6)
+    return;   /* no IPv6 here */
+  g_assert_no_error (error);
+  if (closed)
+    sock_object_close (sock, NULL);
+  if (address != NULL)
+    g_variant_ref_sink (address);
+
+  what = g_strdup_printf ("%s%s (%s) on %s", closed ? "closed socket: " : "",
+                          addr_op_names[op], bad->text ? bad->text : "NULL",
+                          bad->family == AF_INET ? "AF_INET" :
+                          bad->family == AF_INET6 ? "AF_INET6" : "AF_UNIX");
+
+  switch (op)
+    {
+    case ADDR_BIND:
+      ok = sock_object_bind (sock, address, &error);
+      break;
+    case ADDR_CONNECT:
+      ok = sock_object_connect (sock, address, &error);
+      break;
+    case ADDR_CONNECT_EX:
+      ret = sock_object_connect_ex (sock, address, &error);
+      if (ret != -1 && error == NULL)
+        {
+          mismatch ("%s: returned %d and no error", what, ret);
+          return;
+        }
+      ok = FALSE;
+      break;
+    case ADDR_SENDTO:
+      ret = sock_object_sendto (sock, (const guint8 *) "x", 1, 0, address, &error);
+      ok = ret >= 0;
+      if (ok)
+        {
+          mismatch ("%s: sent %d bytes", what, ret);
+          return;
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* The address is checked before the descriptor: a closed socket refuses a
+   * bad address as bad. */
+  check_outcome (what, ok, error, bad->expect, bad->code);
+}
+
+static void
+test_addresses (void)
+{
+  g_autofree gchar *fds_before = hard_fd_snapshot_string ();
+  g_autofree gchar *fds_after = NULL;
+
+  g_test_summary ("Addresses of the wrong shape, type or range are SOCK_ERROR/EINVAL for "
+                  "bind, connect, connect_ex and sendto on every family, open or closed; "
+                  "hosts that cannot be resolved are SOCK_RESOLVER_ERROR");
+  hard_watchdog_arm (30);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_addresses); i++)
+    for (AddrOp op = 0; op < N_ADDR_OPS; op++)
+      {
+        try_address (&bad_addresses[i], op, FALSE);
+        try_address (&bad_addresses[i], op, TRUE);
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_hosts); i++)
+    try_address (&bad_hosts[i], ADDR_BIND, FALSE);
+
+  report_mismatches ();
+  fds_after = hard_fd_snapshot_string ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+  hard_watchdog_disarm ();
+}
+
+/* Calls --------------------------------------------------------------------------- */
+
+typedef enum
+{
+  FRESH,          /* just created */
+  BOUND,          /* bound to loopback or an abstract name */
+  LISTENING,      /* bound and listening */
+  NONBLOCKING_LISTENER,
+  CONNECTED,      /* connected to a peer that stays open */
+  CLOSED,         /* closed */
+  NOT_A_SOCKET,   /* fromfd() of a pipe */
+} State;
+
+typedef enum
+{
+  OP_ACCEPT,
+  OP_RECV,
+  OP_RECV_INTO,
+  OP_RECVFROM,
+  OP_SEND,
+  OP_SENDALL,
+  OP_GETSOCKOPT,
+  OP_GETSOCKOPT_BYTES,
+  OP_SETSOCKOPT,
+  OP_SETSOCKOPT_BYTES,
+  OP_LISTEN,
+  OP_SHUTDOWN,
+  OP_GETPEERNAME,
+  OP_GETSOCKNAME,
+  OP_SETBLOCKING,
+  OP_CLOSE,
+  OP_MAKEFILE,
+  OP_SOCKET,
+  OP_FROMFD,
+  OP_INET_ATON,
+  OP_INET_NTOA,
+  OP_GETPROTOBYNAME,
+  OP_GETSERVBYNAME,
+  OP_GETHOSTBYADDR,
+} Op;
+
+typedef struct
+{
+  const gchar *name;
+  Op op;
+  gint family;
+  gint type;
+  State state;
+  gint64 a, b;           /* level/optname, how, backlog, fd, family, ... */
+  guint64 size;          /* sizes, buffer lengths, type for socket() */
+  const gchar *text;     /* modes, strings */
+  Expect expect;
+  gint code;
+} BadCall;
+
+#define HUGE_SIZE G_MAXSIZE
+#define SSIZE_OVER ((guint64) G_MAXSSIZE + 1)
+
+static const BadCall bad_calls[] = {
+  /* accept */
+  { "accept on a socket that is not listening", OP_ACCEPT, AF_INET, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "accept on a datagram socket", OP_ACCEPT, AF_INET, SOCK_DGRAM, BOUND,
+    .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+  { "accept with nothing pending, non-blocking", OP_ACCEPT, AF_UNIX, SOCK_STREAM,
+    NONBLOCKING_LISTENER, .expect = EXPECT_SOCK, .code = EAGAIN },
+  { "accept on a closed socket", OP_ACCEPT, AF_INET, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "accept on a pipe", OP_ACCEPT, AF_INET, SOCK_STREAM, NOT_A_SOCKET,
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+
+  /* recv, recv_into, recvfrom */
+  { "recv of G_MAXSIZE bytes", OP_RECV, AF_INET, SOCK_STREAM, CONNECTED,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv of G_MAXSSIZE + 1 bytes", OP_RECV, AF_INET, SOCK_STREAM, CONNECTED,
+    .size = SSIZE_OVER, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv of G_MAXSSIZE bytes (cannot be allocated)", OP_RECV, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .size = G_MAXSSIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv on an unconnected stream socket", OP_RECV, AF_INET, SOCK_STREAM, FRESH,
+    .size = 16, .expect = EXPECT_SOCK, .code = ENOTCONN },
+  { "recv on a closed socket", OP_RECV, AF_INET, SOCK_STREAM, CLOSED,
+    .size = 16, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recv on a pipe", OP_RECV, AF_UNIX, SOCK_STREAM, NOT_A_SOCKET,
+    .size = 16, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "recv with nothing there, non-blocking", OP_RECV, AF_UNIX, SOCK_DGRAM, BOUND,
+    .a = MSG_DONTWAIT, .size = 16, .expect = EXPECT_SOCK, .code = EAGAIN },
+  { "recv_into of G_MAXSIZE bytes", OP_RECV_INTO, AF_INET, SOCK_STREAM, CONNECTED,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv_into of G_MAXSSIZE + 1 bytes", OP_RECV_INTO, AF_INET, SOCK_STREAM, CONNECTED,
+    .size = SSIZE_OVER, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv_into on a closed socket", OP_RECV_INTO, AF_INET, SOCK_STREAM, CLOSED,
+    .size = 16, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recvfrom of G_MAXSIZE bytes", OP_RECVFROM, AF_INET, SOCK_DGRAM, BOUND,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvfrom of G_MAXSSIZE + 1 bytes", OP_RECVFROM, AF_UNIX, SOCK_DGRAM, BOUND,
+    .size = SSIZE_OVER, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvfrom on a closed socket", OP_RECVFROM, AF_UNIX, SOCK_DGRAM, CLOSED,
+    .size = 16, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recvfrom with MSG_OOB on AF_UNIX", OP_RECVFROM, AF_UNIX, SOCK_DGRAM, BOUND,
+    .a = MSG_OOB, .size = 16, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+
+  /* send, sendall */
+  { "send on an unconnected stream socket", OP_SEND, AF_INET, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EPIPE },
+  { "send on an unconnected datagram socket", OP_SEND, AF_INET, SOCK_DGRAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EDESTADDRREQ },
+  { "send on a closed socket", OP_SEND, AF_UNIX, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "send on a pipe", OP_SEND, AF_INET, SOCK_STREAM, NOT_A_SOCKET,
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "send with MSG_OOB on AF_UNIX", OP_SEND, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .a = MSG_OOB, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+  { "sendall on an unconnected stream socket", OP_SENDALL, AF_INET, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EPIPE },
+  { "sendall on a closed socket", OP_SENDALL, AF_INET, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+
+  /* getsockopt, setsockopt */
+  /* Which errno depends on the kernel's version (EOPNOTSUPP or ENOPROTOOPT). */
+  { "getsockopt at an unknown level", OP_GETSOCKOPT, AF_INET, SOCK_STREAM, FRESH,
+    .a = 12345, .b = 1, .expect = EXPECT_SOCK_ANY },
+  { "getsockopt of an unknown option", OP_GETSOCKOPT, AF_INET, SOCK_STREAM, FRESH,
+    .a = SOL_SOCKET, .b = 9999, .expect = EXPECT_SOCK, .code = ENOPROTOOPT },
+  { "getsockopt of TCP_NODELAY on AF_UNIX", OP_GETSOCKOPT, AF_UNIX, SOCK_STREAM, FRESH,
+    .a = IPPROTO_TCP, .b = TCP_NODELAY, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+  { "getsockopt on a closed socket", OP_GETSOCKOPT, AF_INET, SOCK_STREAM, CLOSED,
+    .a = SOL_SOCKET, .b = SO_TYPE, .expect = EXPECT_SOCK, .code = EBADF },
+  { "getsockopt_bytes with buflen 0", OP_GETSOCKOPT_BYTES, AF_INET, SOCK_STREAM, FRESH,
+    .a = SOL_SOCKET, .b = SO_LINGER, .size = 0, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getsockopt_bytes with buflen 1025", OP_GETSOCKOPT_BYTES, AF_INET, SOCK_STREAM, FRESH,
+    .a = SOL_SOCKET, .b = SO_LINGER, .size = 1025, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getsockopt_bytes with buflen G_MAXSIZE", OP_GETSOCKOPT_BYTES, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_LINGER, .size = HUGE_SIZE, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getsockopt_bytes with buflen 1 << 32", OP_GETSOCKOPT_BYTES, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_LINGER, .size = G_GUINT64_CONSTANT (1) << 32,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getsockopt_bytes with buflen 1024", OP_GETSOCKOPT_BYTES, AF_INET, SOCK_STREAM, FRESH,
+    .a = SOL_SOCKET, .b = SO_LINGER, .size = 1024, .expect = EXPECT_OK },
+  { "getsockopt_bytes with buflen 1 for an int", OP_GETSOCKOPT_BYTES, AF_INET,
+    SOCK_STREAM, FRESH, .a = SOL_SOCKET, .b = SO_TYPE, .size = 1, .expect = EXPECT_OK },
+  { "getsockopt_bytes of an unknown option", OP_GETSOCKOPT_BYTES, AF_INET6, SOCK_DGRAM,
+    FRESH, .a = IPPROTO_IPV6, .b = 9999, .size = 16, .expect = EXPECT_SOCK,
+    .code = ENOPROTOOPT },
+  { "getsockopt_bytes on a closed socket", OP_GETSOCKOPT_BYTES, AF_UNIX, SOCK_STREAM,
+    CLOSED, .a = SOL_SOCKET, .b = SO_TYPE, .size = 4, .expect = EXPECT_SOCK, .code = EBADF },
+  { "setsockopt at an unknown level", OP_SETSOCKOPT, AF_INET, SOCK_DGRAM, FRESH,
+    .a = 12345, .b = 1, .expect = EXPECT_SOCK, .code = ENOPROTOOPT },
+  { "setsockopt of a read-only option", OP_SETSOCKOPT, AF_INET, SOCK_STREAM, FRESH,
+    .a = SOL_SOCKET, .b = SO_TYPE, .expect = EXPECT_SOCK, .code = ENOPROTOOPT },
+  { "setsockopt SO_RCVBUF -1 (clamped by the kernel)", OP_SETSOCKOPT, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_RCVBUF, .size = (guint64) -1, .expect = EXPECT_OK },
+  { "setsockopt on a closed socket", OP_SETSOCKOPT, AF_INET, SOCK_STREAM, CLOSED,
+    .a = SOL_SOCKET, .b = SO_REUSEADDR, .expect = EXPECT_SOCK, .code = EBADF },
+  { "setsockopt_bytes of G_MAXUINT32 + 1 bytes", OP_SETSOCKOPT_BYTES, AF_INET,
+    SOCK_STREAM, FRESH, .a = SOL_SOCKET, .b = SO_LINGER,
+    .size = (guint64) G_MAXUINT32 + 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "setsockopt_bytes of G_MAXSIZE bytes", OP_SETSOCKOPT_BYTES, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_LINGER, .size = HUGE_SIZE, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "setsockopt_bytes of 0 bytes for an int", OP_SETSOCKOPT_BYTES, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_REUSEADDR, .size = 0, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "setsockopt_bytes of 1 byte for SO_LINGER", OP_SETSOCKOPT_BYTES, AF_INET, SOCK_STREAM,
+    FRESH, .a = SOL_SOCKET, .b = SO_LINGER, .size = 1, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "setsockopt_bytes on a pipe", OP_SETSOCKOPT_BYTES, AF_UNIX, SOCK_STREAM, NOT_A_SOCKET,
+    .a = SOL_SOCKET, .b = SO_REUSEADDR, .size = 4, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+
+  /* listen */
+  { "listen with backlog -5 (as CPython: the smallest queue)", OP_LISTEN, AF_INET,
+    SOCK_STREAM, BOUND, .a = -5, .expect = EXPECT_OK },
+  { "listen with backlog G_MININT", OP_LISTEN, AF_UNIX, SOCK_STREAM, BOUND,
+    .a = G_MININT, .expect = EXPECT_OK },
+  { "listen with backlog G_MAXINT", OP_LISTEN, AF_INET, SOCK_STREAM, BOUND,
+    .a = G_MAXINT, .expect = EXPECT_OK },
+  { "listen on a datagram socket", OP_LISTEN, AF_INET, SOCK_DGRAM, BOUND,
+    .a = 1, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+  { "listen on a closed socket", OP_LISTEN, AF_INET, SOCK_STREAM, CLOSED,
+    .a = 1, .expect = EXPECT_SOCK, .code = EBADF },
+
+  /* shutdown */
+  { "shutdown -1", OP_SHUTDOWN, AF_INET, SOCK_STREAM, CONNECTED,
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "shutdown 3", OP_SHUTDOWN, AF_INET, SOCK_STREAM, CONNECTED,
+    .a = 3, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "shutdown G_MAXINT", OP_SHUTDOWN, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .a = G_MAXINT, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "shutdown of an unconnected socket", OP_SHUTDOWN, AF_INET, SOCK_STREAM, FRESH,
+    .a = SHUT_RDWR, .expect = EXPECT_SOCK, .code = ENOTCONN },
+  { "shutdown on a closed socket", OP_SHUTDOWN, AF_INET, SOCK_STREAM, CLOSED,
+    .a = SHUT_RD, .expect = EXPECT_SOCK, .code = EBADF },
+
+  /* getpeername, getsockname, setblocking, close */
+  { "getpeername of an unconnected socket", OP_GETPEERNAME, AF_INET, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = ENOTCONN },
+  { "getpeername on a closed socket", OP_GETPEERNAME, AF_UNIX, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "getsockname on a closed socket", OP_GETSOCKNAME, AF_INET6, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "getsockname on a pipe", OP_GETSOCKNAME, AF_INET, SOCK_STREAM, NOT_A_SOCKET,
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "setblocking on a closed socket", OP_SETBLOCKING, AF_INET, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "close of a closed socket", OP_CLOSE, AF_INET, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_OK },
+
+  /* makefile */
+  { "makefile mode \"\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"x\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "x",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"a\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "a",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"b\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "b",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"rwx\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "rwx",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"r++\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "r++",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"rbb\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "rbb",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"+\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "+",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"r \"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "r ",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"rw\\n\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED, .text = "rw\n",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode \"wwwwwwwwwwwwwwwwwwww\"", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED,
+    .text = "wwwwwwwwwwwwwwwwwwww", .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "makefile mode NULL (\"r\")", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED,
+    .text = NULL, .a = -1, .expect = EXPECT_OK },
+  { "makefile bufsize G_MININT (the default)", OP_MAKEFILE, AF_INET, SOCK_STREAM,
+    CONNECTED, .text = "rwb", .a = G_MININT, .expect = EXPECT_OK },
+  { "makefile bufsize G_MAXINT", OP_MAKEFILE, AF_INET, SOCK_STREAM, CONNECTED,
+    .text = "rwb", .a = G_MAXINT, .expect = EXPECT_OK_OR_SOCK },
+  { "makefile on a closed socket", OP_MAKEFILE, AF_INET, SOCK_STREAM, CLOSED,
+    .text = "r", .a = -1, .expect = EXPECT_SOCK, .code = EBADF },
+
+  /* socket, fromfd */
+  { "socket of an unknown family", OP_SOCKET, 12345, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "socket of family -1", OP_SOCKET, -1, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "socket of an unknown type", OP_SOCKET, AF_INET, 12345, FRESH,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "socket of type -1", OP_SOCKET, AF_INET, -1, FRESH,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "socket of type G_MININT", OP_SOCKET, AF_UNIX, G_MININT, FRESH,
+    .expect = EXPECT_SOCK_ANY },
+  { "socket with protocol -1", OP_SOCKET, AF_INET, SOCK_STREAM, FRESH,
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "socket with protocol G_MAXINT", OP_SOCKET, AF_INET6, SOCK_DGRAM, FRESH,
+    .a = G_MAXINT, .expect = EXPECT_SOCK_ANY },
+  { "fromfd -1", OP_FROMFD, AF_INET, SOCK_STREAM, FRESH,
+    .a = -1, .expect = EXPECT_SOCK, .code = EBADF },
+  { "fromfd G_MININT", OP_FROMFD, AF_INET, SOCK_STREAM, FRESH,
+    .a = G_MININT, .expect = EXPECT_SOCK, .code = EBADF },
+  { "fromfd of a descriptor that is not open", OP_FROMFD, AF_UNIX, SOCK_STREAM, FRESH,
+    .a = G_MAXINT, .expect = EXPECT_SOCK, .code = EBADF },
+  { "fromfd of an unknown family", OP_FROMFD, 12345, SOCK_STREAM, FRESH,
+    .a = 0, .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "fromfd of type -1", OP_FROMFD, AF_INET, -1, FRESH,
+    .a = 0, .expect = EXPECT_OK_OR_SOCK },
+
+  /* inet_aton, inet_ntoa */
+  { "inet_aton \"\"", OP_INET_ATON, .text = "", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_aton \"1.2.3.4.5\"", OP_INET_ATON, .text = "1.2.3.4.5", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_aton \"256.0.0.1\"", OP_INET_ATON, .text = "256.0.0.1", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_aton \"1..2\"", OP_INET_ATON, .text = "1..2", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_aton \"0x100000000\"", OP_INET_ATON, .text = "0x100000000",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_aton \"::1\"", OP_INET_ATON, .text = "::1", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_aton of 10 000 characters", OP_INET_ATON, .text = "LONG", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntoa of 0 bytes", OP_INET_NTOA, .size = 0, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntoa of 3 bytes", OP_INET_NTOA, .size = 3, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntoa of 5 bytes", OP_INET_NTOA, .size = 5, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntoa of 16 bytes", OP_INET_NTOA, .size = 16, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntoa of G_MAXSIZE bytes", OP_INET_NTOA, .size = HUGE_SIZE, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+
+  /* The resolver's lookups that need no network. */
+  { "getprotobyname of an unknown protocol", OP_GETPROTOBYNAME, .text = "no-such-protocol",
+    .expect = EXPECT_RESOLVER },
+  { "getprotobyname \"\"", OP_GETPROTOBYNAME, .text = "", .expect = EXPECT_RESOLVER },
+  { "getservbyname of an unknown service", OP_GETSERVBYNAME, .text = "no-such-service",
+    .expect = EXPECT_RESOLVER },
+  { "getservbyname of an unknown protocol", OP_GETSERVBYNAME, .text = "http",
+    .a = 1, .expect = EXPECT_RESOLVER },
+  { "gethostbyaddr \"\"", OP_GETHOSTBYADDR, .text = "", .expect = EXPECT_RESOLVER },
+};
+
+/* Brings a socket of @family/@type to @state; *@keep holds what must stay
+ * open meanwhile (the peer). */
+static SockObject *
+make_socket (const BadCall  *bad,
+             SockObject    **keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  gint fds[2];
+
+  if (bad->state == NOT_A_SOCKET)
+    {
+      g_assert_cmpint (pipe2 (fds, O_CLOEXEC), ==, 0);
+      sock = sock_fromfd (fds[0], bad->family, bad->type, 0, &error);
+      g_assert_no_error (error);
+      close (fds[0]);
+      close (fds[1]);
+      return g_steal_pointer (&sock);
+    }
+
+  if (bad->state == CONNECTED)
+    {
+      if (bad->family == AF_INET && bad->type == SOCK_STREAM)
+        {
+          hard_tcp_pair (&sock, keep);
+          hard_set_timeouts (sock, 2);
+          return g_steal_pointer (&sock);
+        }
+      g_assert_cmpint (socketpair (AF_UNIX, bad->type | SOCK_CLOEXEC, 0, fds), ==, 0);
+      g_assert_cmpint (bad->family, ==, AF_UNIX);
+      sock = sock_fromfd (fds[0], AF_UNIX, bad->type, 0, &error);
+      g_assert_no_error (error);
+      *keep = sock_fromfd (fds[1], AF_UNIX, bad->type, 0, &error);
+      g_assert_no_error (error);
+      close (fds[0]);
+      close (fds[1]);
+      hard_set_timeouts (sock, 2);
+      return g_steal_pointer (&sock);
+    }
+
+  sock = sock_socket (bad->family, bad->type, 0, &error);
+  if (sock == NULL && bad->family == AF_INET6)
+    return NULL;
+  g_assert_no_error (error);
+  /* A wrong expectation shows as EAGAIN, never as a hang. */
+  hard_set_timeouts (sock, 2);
+
+  if (bad->state == BOUND || bad->state == LISTENING || bad->state == NONBLOCKING_LISTENER)
+    {
+      GVariant *address = bad->family == AF_UNIX ? hard_abstract_address ()
+                        : bad->family == AF_INET ? g_variant_new ("(sq)", "127.0.0.1", 0)
+                        : g_variant_new ("(sq)", "::1", 0);
+
+      g_assert_true (sock_object_bind (sock, address, &error));
+      g_assert_no_error (error);
+    }
+  if (bad->state == LISTENING || bad->state == NONBLOCKING_LISTENER)
+    {
+      g_assert_true (sock_object_listen (sock, 4, &error));
+      g_assert_no_error (error);
+    }
+  if (bad->state == NONBLOCKING_LISTENER)
+    {
+      g_assert_true (sock_object_setblocking (sock, FALSE, &error));
+      g_assert_no_error (error);
+    }
+  if (bad->state == CLOSED)
+    {
+      g_assert_true (sock_object_close (sock, &error));
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&sock);
+}
+
+static gboolean
+have_makefile (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+  g_autoptr(GIOStream) stream = sock_object_makefile (sock, "rwb", -1, &error);
+
+  return !g_error_matches (error, SOCK_ERROR, ENOSYS);
+}
+
+static void
+try_call (const BadCall *bad,
+          gboolean       makefile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) keep = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  gboolean ok = FALSE;
+  guint8 small[64] = { 0 };
+
+  switch (bad->op)
+    {
+    case OP_SOCKET:
+      {
+        g_autoptr(SockObject) made = sock_socket (bad->family, bad->type, (gint) bad->a,
+                                                  &error);
+        ok = made != NULL;
+      }
+      goto check;
+    case OP_FROMFD:
+      {
+        g_autoptr(SockObject) made = sock_fromfd ((gint) bad->a, bad->family, bad->type, 0,
+                                                  &error);
+        ok = made != NULL;
+      }
+      goto check;
+    case OP_INET_ATON:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, '1');
+        g_autoptr(GBytes) packed = sock_inet_aton (g_str_equal (bad->text, "LONG")
+                                                   ? long_text : bad->text, &error);
+        ok = packed != NULL;
+      }
+      goto check;
+    case OP_INET_NTOA:
+      {
+        g_autofree gchar *text = sock_inet_ntoa (bad->size ? small : NULL, bad->size, &error);
+        ok = text != NULL;
+      }
+      goto check;
+    case OP_GETPROTOBYNAME:
+      ok = sock_getprotobyname (bad->text, &error) >= 0;
+      goto check;
+    case OP_GETSERVBYNAME:
+      ok = sock_getservbyname (bad->text, bad->a ? "no-such-protocol" : NULL, &error) >= 0;
+      goto check;
+    case OP_GETHOSTBYADDR:
+      {
+        g_autofree gchar *name = NULL;
+        ok = sock_gethostbyaddr (bad->text, &name, NULL, NULL, &error);
+      }
+      goto check;
+    default:
+      break;
+    }
+
+  if (bad->op == OP_MAKEFILE && !makefile)
+    return;
+  if ((sock = make_socket (bad, &keep)) == NULL)
+    return;
+
+  switch (bad->op)
+    {
+    case OP_ACCEPT:
+      {
+        g_autoptr(GVariant) address = NULL;
+        g_autoptr(SockObject) conn = sock_object_accept (sock, &address, &error);
+        ok = conn != NULL;
+        if (!ok && address != NULL)
+          mismatch ("%s: failed but returned an address", bad->name);
+      }
+      break;
+    case OP_RECV:
+      {
+        g_autoptr(GBytes) bytes = sock_object_recv (sock, bad->size, (gint) bad->a, &error);
+        ok = bytes != NULL;
+      }
+      break;
+    case OP_RECV_INTO:
+      /* The size is checked before anything is written to the buffer. */
+      ok = sock_object_recv_into (sock, small, bad->size, (gint) bad->a, &error) >= 0;
+      break;
+    case OP_RECVFROM:
+      {
+        g_autoptr(GVariant) address = NULL;
+        g_autoptr(GBytes) bytes = sock_object_recvfrom (sock, bad->size, (gint) bad->a,
+                                                        &address, &error);
+        ok = bytes != NULL;
+      }
+      break;
+    case OP_SEND:
+      ok = sock_object_send (sock, small, 1, (gint) bad->a, &error) >= 0;
+      break;
+    case OP_SENDALL:
+      ok = sock_object_sendall (sock, small, sizeof small, (gint) bad->a, &error);
+      break;
+    case OP_GETSOCKOPT:
+      {
+        gint value = 0;
+        ok = sock_object_getsockopt (sock, (gint) bad->a, (gint) bad->b, &value, &error);
+      }
+      break;
+    case OP_GETSOCKOPT_BYTES:
+      {
+        g_autoptr(GBytes) bytes = sock_object_getsockopt_bytes (sock, (gint) bad->a,
+                                                                (gint) bad->b, bad->size,
+                                                                &error);
+        ok = bytes != NULL;
+        if (ok && g_bytes_get_size (bytes) > bad->size)
+          mismatch ("%s: returned more than buflen", bad->name);
+      }
+      break;
+    case OP_SETSOCKOPT:
+      ok = sock_object_setsockopt (sock, (gint) bad->a, (gint) bad->b, (gint) bad->size,
+                                   &error);
+      break;
+    case OP_SETSOCKOPT_BYTES:
+      /* The size is checked before the buffer is read. */
+      ok = sock_object_setsockopt_bytes (sock, (gint) bad->a, (gint) bad->b, small,
+                                         bad->size, &error);
+      break;
+    case OP_LISTEN:
+      ok = sock_object_listen (sock, (gint) bad->a, &error);
+      break;
+    case OP_SHUTDOWN:
+      ok = sock_object_shutdown (sock, (gint) bad->a, &error);
+      break;
+    case OP_GETPEERNAME:
+      {
+        g_autoptr(GVariant) address = sock_object_getpeername (sock, &error);
+        ok = address != NULL;
+      }
+      break;
+    case OP_GETSOCKNAME:
+      {
+        g_autoptr(GVariant) address = sock_object_getsockname (sock, &error);
+        ok = address != NULL;
+      }
+      break;
+    case OP_SETBLOCKING:
+      ok = sock_object_setblocking (sock, FALSE, &error);
+      break;
+    case OP_CLOSE:
+      ok = sock_object_close (sock, &error);
+      break;
+    case OP_MAKEFILE:
+      {
+        g_autoptr(GIOStream) stream = sock_object_makefile (sock, bad->text, (gint) bad->a,
+                                                            &error);
+        ok = stream != NULL;
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+check:
+  check_outcome (bad->name, ok, error, bad->expect, bad->code);
+}
+
+static void
+test_calls (void)
+{
+  g_autofree gchar *fds_before = NULL;
+  g_autofree gchar *fds_after = NULL;
+  gboolean makefile = have_makefile ();
+
+  g_test_summary ("Calls with invalid values (huge or negative sizes, unknown levels, "
+                  "modes, families and descriptors) or on sockets in the wrong state fail "
+                  "with the documented SOCK_ERROR code and leak nothing");
+  hard_watchdog_arm (30);
+
+  if (!makefile)
+    g_test_message ("makefile() is not implemented in this build; its cases are skipped");
+  fds_before = hard_fd_snapshot_string ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_calls); i++)
+    try_call (&bad_calls[i], makefile);
+
+  report_mismatches ();
+  fds_after = hard_fd_snapshot_string ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+  hard_watchdog_disarm ();
+}
+
+/* Programmer errors ------------------------------------------------------------ */
+
+static void
+test_programmer_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) set = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "already set");
+  g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+  g_autoptr(GCancellable) not_a_socket = g_cancellable_new ();
+  GError *preset = set;
+
+  g_test_summary ("NULL self, a non-socket object, a GError already set and NULL buffers "
+                  "are g_return_val_if_fail() criticals that return the failure value");
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*sock_is_object*");
+  g_assert_null (sock_object_recv (NULL, 16, 0, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*sock_is_object*");
+  g_assert_cmpint (sock_object_fileno ((SockObject *) not_a_socket), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error == NULL*");
+  g_assert_false (sock_object_listen (sock, 1, &preset));
+  g_test_assert_expected_messages ();
+  g_assert_true (preset == set);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*buffer != NULL*");
+  g_assert_cmpint (sock_object_recv_into (sock, NULL, 16, 0, &error), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*ip_string != NULL*");
+  g_assert_null (sock_inet_aton (NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+}
+
+static void
+test_programmer_error_fatal (void)
+{
+  g_test_summary ("With fatal criticals, as under G_DEBUG=fatal-criticals, a NULL self "
+                  "stops the program with the precondition's message");
+
+  if (g_test_subprocess ())
+    {
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
+      sock_object_bind (NULL, g_variant_new ("(sq)", "", 0), NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*sock_object_bind*sock_is_object*");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  mismatches = g_ptr_array_new_with_free_func (g_free);
+  long_host = g_strnfill (2000, 'a');
+  long_path = g_strnfill (108, 'p');
+  long_abstract = g_malloc0 (109);
+  memset (long_abstract + 1, 'n', 108);
+
+  g_test_add_func ("/badinput/addresses", test_addresses);
+  g_test_add_func ("/badinput/calls", test_calls);
+  g_test_add_func ("/badinput/programmer-errors", test_programmer_errors);
+  g_test_add_func ("/badinput/programmer-errors/fatal", test_programmer_error_fatal);
+
+  ret = g_test_run ();
+
+  g_ptr_array_unref (mismatches);
+  g_free (long_host);
+  g_free (long_path);
+  g_free (long_abstract);
+  return ret;
+}
