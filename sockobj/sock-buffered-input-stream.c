@@ -45,6 +45,48 @@ get_available (SockBufferedInputStream *self)
   return g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (self));
 }
 
+/* GBufferedInputStream's read() and skip(), asked for more than is
+ * buffered, hand out what is buffered only after a further blocking read of
+ * the base stream. On a socket that deadlocks any request/response protocol
+ * (a GDataInputStream on top asks for whole buffers), so what is buffered is
+ * returned by itself, as recv() would; only an empty buffer reads the
+ * socket. */
+static gssize
+sock_buffered_input_stream_read (GInputStream  *stream,
+                                 void          *buffer,
+                                 gsize          count,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  gsize available = get_available (SOCK_BUFFERED_INPUT_STREAM (stream));
+
+  if (available > 0)
+    count = MIN (count, available);
+
+  return G_INPUT_STREAM_CLASS (sock_buffered_input_stream_parent_class)->read_fn (stream,
+                                                                                  buffer,
+                                                                                  count,
+                                                                                  cancellable,
+                                                                                  error);
+}
+
+static gssize
+sock_buffered_input_stream_skip (GInputStream  *stream,
+                                 gsize          count,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  gsize available = get_available (SOCK_BUFFERED_INPUT_STREAM (stream));
+
+  if (available > 0)
+    count = MIN (count, available);
+
+  return G_INPUT_STREAM_CLASS (sock_buffered_input_stream_parent_class)->skip (stream,
+                                                                               count,
+                                                                               cancellable,
+                                                                               error);
+}
+
 /* Closing only closes the base stream, which never blocks: doing it here
  * saves the worker thread of the default close_async(). */
 static void
@@ -80,6 +122,8 @@ sock_buffered_input_stream_class_init (SockBufferedInputStreamClass *klass)
 {
   GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
 
+  stream_class->read_fn = sock_buffered_input_stream_read;
+  stream_class->skip = sock_buffered_input_stream_skip;
   stream_class->close_async = sock_buffered_input_stream_close_async;
   stream_class->close_finish = sock_buffered_input_stream_close_finish;
 }
@@ -189,13 +233,10 @@ sock_buffered_input_stream_read_nonblocking (GPollableInputStream  *stream,
       return -1;
     }
 
-  /* GBufferedInputStream's read() serves a request no larger than what is
-   * buffered from memory alone, so it cannot block here. */
+  /* With data buffered, read() serves it from memory alone. */
   if ((available = get_available (self)) > 0)
-    return G_INPUT_STREAM_CLASS (sock_buffered_input_stream_parent_class)->read_fn (G_INPUT_STREAM (stream),
-                                                                                    buffer,
-                                                                                    MIN (count, available),
-                                                                                    NULL, error);
+    return sock_buffered_input_stream_read (G_INPUT_STREAM (stream), buffer,
+                                            MIN (count, available), NULL, error);
 
   return g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (get_base_stream (self)),
                                                    buffer, count, NULL, error);

@@ -17,8 +17,14 @@
 #include "sock-output-stream-private.h"
 #include "sock-stream-fd-private.h"
 
-/* Python's io.DEFAULT_BUFFER_SIZE: used for bufsize < 0 in both directions,
- * and for the input side of a line-buffered (bufsize 1) stream. */
+/* Python's io.DEFAULT_BUFFER_SIZE: the input buffer for bufsize < 0 and for
+ * a line-buffered (bufsize 1) stream, and the line buffer itself.
+ *
+ * Output is not buffered by default, unlike Python's. A GIO stream user
+ * expects a write to reach the peer without a flush (GSocketConnection's
+ * does), and so do the protocols GIO layers on a stream: glib-networking's
+ * TLS never flushes its base stream, so a buffered default would stall
+ * every handshake. Buffering output is one explicit bufsize away. */
 #define DEFAULT_BUFFER_SIZE 8192
 
 /* GBufferedInputStream allocates its buffer up front with g_malloc(), which
@@ -278,21 +284,18 @@ _sock_io_stream_new (gint          fd,
    * reports G_IO_ERROR_NOT_SUPPORTED. */
   if (readable && bufsize != 0)
     {
+      g_autoptr(GInputStream) raw = g_steal_pointer (&input);
       gsize size = bufsize > 1 ? (gsize) bufsize : DEFAULT_BUFFER_SIZE;
-      GInputStream *buffered = _sock_buffered_input_stream_new (input, size);
 
-      g_set_object (&input, buffered);
-      g_object_unref (buffered);
+      input = _sock_buffered_input_stream_new (raw, size);
     }
 
-  if (writable && bufsize != 0)
+  if (writable && bufsize > 0)
     {
+      g_autoptr(GOutputStream) raw = g_steal_pointer (&output);
       gsize size = bufsize > 1 ? (gsize) bufsize : DEFAULT_BUFFER_SIZE;
-      GOutputStream *buffered = _sock_buffered_output_stream_new (output, size,
-                                                                  bufsize == 1);
 
-      g_set_object (&output, buffered);
-      g_object_unref (buffered);
+      output = _sock_buffered_output_stream_new (raw, size, bufsize == 1);
     }
 
   self = g_object_new (SOCK_TYPE_IO_STREAM, NULL);

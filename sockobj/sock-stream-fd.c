@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -82,11 +84,39 @@ set_closed_error (GError **error)
   return FALSE;
 }
 
+static gboolean
+set_timed_out_error (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "Socket I/O timed out");
+  return FALSE;
+}
+
+/* The monotonic time at which a blocking operation started now gives up:
+ * the socket's SO_RCVTIMEO or SO_SNDTIMEO, as a blocking recv() or send()
+ * would, or -1 for none (the default). */
+static gint64
+get_deadline (gint     fd,
+              gboolean sending)
+{
+  struct timeval tv = { 0, };
+  socklen_t len = sizeof tv;
+
+  if (getsockopt (fd, SOL_SOCKET, sending ? SO_SNDTIMEO : SO_RCVTIMEO,
+                  &tv, &len) < 0 ||
+      (tv.tv_sec == 0 && tv.tv_usec == 0))
+    return -1;
+
+  return g_get_monotonic_time () + tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec;
+}
+
 /* Blocks until @fd polls for @condition (or an error or hangup, which the
- * next recv()/send() then reports) or @cancellable is cancelled. */
+ * next recv()/send() then reports), @cancellable is cancelled or @deadline
+ * (-1 for none) passes. */
 static gboolean
 wait_for_condition (gint           fd,
                     GIOCondition   condition,
+                    gint64         deadline,
                     GCancellable  *cancellable,
                     GError       **error)
 {
@@ -100,9 +130,22 @@ wait_for_condition (gint           fd,
   if (g_cancellable_make_pollfd (cancellable, &fds[1]))
     n_fds++;
 
-  do
-    result = g_poll (fds, n_fds, -1);
-  while (result < 0 && errno == EINTR);
+  for (;;)
+    {
+      gint timeout_ms = -1;
+
+      if (deadline >= 0)
+        {
+          gint64 remaining = deadline - g_get_monotonic_time ();
+
+          /* Round up, so that we never wake just before the deadline. */
+          timeout_ms = remaining <= 0 ? 0 : MIN ((remaining + 999) / 1000, G_MAXINT);
+        }
+
+      result = g_poll (fds, n_fds, timeout_ms);
+      if (result >= 0 || errno != EINTR)
+        break;
+    }
 
   if (n_fds > 1)
     g_cancellable_release_fd (cancellable);
@@ -116,7 +159,13 @@ wait_for_condition (gint           fd,
       return FALSE;
     }
 
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (result == 0)
+    return set_timed_out_error (error);
+
+  return TRUE;
 }
 
 /* recv() and send() share one loop. The stream must never change the
@@ -128,8 +177,12 @@ wait_for_condition (gint           fd,
  * call (this is the bulk-transfer fast path), and on a non-blocking one it
  * answers EAGAIN at once and we fall back to poll(). With a cancellable the
  * call never waits in the kernel, so that poll() can watch the cancellable
- * too. Either way no fcntl (F_GETFL) is needed, and a setblocking() on the
- * socket between two calls is always honoured. */
+ * too. So the common paths need no fcntl (F_GETFL), and a setblocking() on
+ * the socket between two calls is always honoured.
+ *
+ * A blocking call waits at most the socket's SO_RCVTIMEO / SO_SNDTIMEO, like
+ * recv() and send() themselves, and then fails with G_IO_ERROR_TIMED_OUT;
+ * those are only looked up once a call has to wait. */
 static gssize
 transfer (SockStreamFd  *self,
           gboolean       sending,
@@ -140,6 +193,8 @@ transfer (SockStreamFd  *self,
           GError       **error)
 {
   gint flags = sending ? MSG_NOSIGNAL : 0;
+  gboolean have_deadline = FALSE;
+  gint64 deadline = -1;
   gint fd;
 
   if (!blocking || cancellable != NULL)
@@ -181,13 +236,28 @@ transfer (SockStreamFd  *self,
               return -1;
             }
 
+          /* A plain call on a blocking descriptor only answers EAGAIN once
+           * the kernel has waited out SO_RCVTIMEO / SO_SNDTIMEO. */
+          if ((flags & MSG_DONTWAIT) == 0 &&
+              (fcntl (fd, F_GETFL) & O_NONBLOCK) == 0)
+            {
+              set_timed_out_error (error);
+              return -1;
+            }
+
+          if (!have_deadline)
+            {
+              deadline = get_deadline (fd, sending);
+              have_deadline = TRUE;
+            }
+
           if (!wait_for_condition (fd, sending ? G_IO_OUT : G_IO_IN,
-                                   cancellable, error))
+                                   deadline, cancellable, error))
             return -1;
 
           /* poll() said ready; if another reader drained the socket in
            * between, MSG_DONTWAIT sends us back to poll() rather than
-           * blocking past a cancellation. */
+           * blocking past a cancellation or the deadline. */
           flags |= MSG_DONTWAIT;
           continue;
         }
@@ -256,9 +326,9 @@ _sock_stream_fd_create_source (SockStreamFd *self,
   if ((fd = _sock_stream_fd_get (self)) < 0)
     return _sock_stream_ready_source_new (stream, cancellable);
 
+  /* g_pollable_source_new_full() gives the child its dummy callback; a
+   * second one here would invalidate the first and destroy the child. */
   fd_source = g_unix_fd_source_new (fd, condition);
-  g_source_set_dummy_callback (fd_source);
-
   return g_pollable_source_new_full (stream, fd_source, cancellable);
 }
 
