@@ -723,6 +723,101 @@ test_pollable_source (gconstpointer data)
   close_stream (stream);
 }
 
+typedef struct
+{
+  SockObject *sock;
+  guint64 total;
+  GError *error;
+} DrainJob;
+
+static gpointer
+drain_thread (gpointer user_data)
+{
+  DrainJob *job = user_data;
+  g_autofree guint8 *buffer = g_malloc (65536);
+
+  /* Each recv bounded by SO_RCVTIMEO; ends at end of stream. */
+  for (;;)
+    {
+      gssize n = sock_object_recv_into (job->sock, buffer, 65536, 0, &job->error);
+
+      if (n <= 0)
+        break;
+      job->total += n;
+    }
+
+  return NULL;
+}
+
+static void
+test_pollable_writable (gconstpointer data)
+{
+  gint bufsize = GPOINTER_TO_INT (data);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *chunk = g_malloc (65536);
+  GPollableOutputStream *output;
+  DrainJob drain = { NULL, };
+  GThread *thread;
+  guint64 accepted = 0;
+  guint fired = 0;
+  guint i;
+
+  g_test_summary ("The output half is pollable: non-blocking writes fill "
+                  "the socket until G_IO_ERROR_WOULD_BLOCK, its source fires "
+                  "once the peer drains, and every byte a write accepted "
+                  "reaches the peer exactly once");
+  arm_watchdog ();
+
+  test_tcp_pair (&client, &server);
+  stream = makefile (client, "wb", bufsize);
+  output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
+  test_fill_pattern (chunk, 65536, 7);
+  g_assert_true (g_pollable_output_stream_is_writable (output));
+
+  /* A loopback socket takes a few MiB at most; bounded in count. */
+  for (i = 0; i < 4096; i++)
+    {
+      gssize n = g_pollable_output_stream_write_nonblocking (output, chunk, 65536,
+                                                             NULL, &error);
+      if (n < 0)
+        break;
+      g_assert_cmpint (n, >, 0);
+      accepted += n;
+    }
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_false (g_pollable_output_stream_is_writable (output));
+
+  source = g_pollable_output_stream_create_source (output, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (source_fired), &fired, NULL);
+  g_source_attach (source, NULL);
+  run_for (ABSENT_MS);
+  g_assert_cmpuint (fired, ==, 0);
+
+  drain.sock = server;
+  thread = g_thread_new ("drain", drain_thread, &drain);
+  {
+    gint64 deadline = g_get_monotonic_time () + PRESENT_MS * 1000;
+
+    while (fired == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (fired, >, 0);
+  g_source_destroy (source);
+
+  /* Whatever a buffered stream still holds goes out on close; with the
+   * socket closed too, the peer sees the end. */
+  close_stream (stream);
+  g_assert_true (sock_object_close (client, NULL));
+  g_thread_join (thread);
+  g_assert_no_error (drain.error);
+  g_assert_cmpuint (drain.total, ==, accepted);
+}
+
 /* Async without threads --------------------------------------------------- */
 
 typedef struct
@@ -784,6 +879,22 @@ stream_close_done (GObject      *source,
 }
 
 static void
+read_line_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncResult *res = user_data;
+  gchar *line;
+
+  g_assert_true (g_thread_self () == res->main_thread);
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result,
+                                               NULL, &res->error);
+  if (line != NULL)
+    res->bytes = g_bytes_new_take (line, strlen (line));
+  res->done = TRUE;
+}
+
+static void
 async_result_clear (AsyncResult *res)
 {
   g_clear_pointer (&res->bytes, g_bytes_unref);
@@ -812,6 +923,7 @@ run_async_round (gint bufsize)
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GDataInputStream) data = NULL;
   AsyncResult res = { .main_thread = g_thread_self () };
   DelayedSend ds;
   GOutputStream *output;
@@ -830,6 +942,23 @@ run_async_round (gint bufsize)
   g_assert_no_error (res.error);
   g_assert_cmpmem (g_bytes_get_data (res.bytes, NULL), g_bytes_get_size (res.bytes),
                    "hello async", 11);
+  async_result_clear (&res);
+
+  /* GDataInputStream's async line reads fill through our read_async(). */
+  data = g_data_input_stream_new (g_io_stream_get_input_stream (stream));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (data), FALSE);
+  g_data_input_stream_read_line_async (data, G_PRIORITY_DEFAULT, NULL,
+                                       read_line_done, &res);
+  ds.data = "first half, ";
+  g_timeout_add (10, delayed_send, &ds);
+  run_for (30);
+  g_assert_false (res.done);
+  ds.data = "second half\nnext";
+  g_timeout_add (10, delayed_send, &ds);
+  run_until (&res.done, LOOP_TIMEOUT_MS);
+  g_assert_no_error (res.error);
+  g_assert_cmpmem (g_bytes_get_data (res.bytes, NULL), g_bytes_get_size (res.bytes),
+                   "first half, second half", 23);
   async_result_clear (&res);
 
   g_output_stream_write_all_async (output, "async write", 11, G_PRIORITY_DEFAULT,
@@ -1776,6 +1905,12 @@ main (int   argc,
                         test_pollable_source);
   g_test_add_data_func ("/stream/pollable/source/buffered", GINT_TO_POINTER (-1),
                         test_pollable_source);
+  g_test_add_data_func ("/stream/pollable/writable/unbuffered", GINT_TO_POINTER (0),
+                        test_pollable_writable);
+  g_test_add_data_func ("/stream/pollable/writable/line", GINT_TO_POINTER (1),
+                        test_pollable_writable);
+  g_test_add_data_func ("/stream/pollable/writable/buffered", GINT_TO_POINTER (100000),
+                        test_pollable_writable);
   g_test_add_func ("/stream/async/no-threads", test_async_no_threads);
 
   g_test_add_data_func ("/stream/splice/unbuffered", GINT_TO_POINTER (0), test_splice);
