@@ -22,8 +22,8 @@
  * back), so a caller that retries never duplicates data; a write that got
  * part of its bytes onto the wire returns that count without an error.
  *
- * Writes no smaller than the buffer bypass it once it is empty, so bulk
- * transfers are not copied.
+ * Once the buffer is empty, a write too large for it goes straight to the
+ * socket, so bulk transfers are not copied.
  */
 struct _SockBufferedOutputStream
 {
@@ -168,7 +168,7 @@ write_buffered (SockBufferedOutputStream  *self,
   if (self->len > 0 && !flush_buffer (self, blocking, cancellable, NULL, error))
     return -1;
 
-  /* Complete lines longer than the buffer go straight through; the tail
+  /* Complete lines that did not fit go straight out; the unfinished tail
    * comes back in the caller's next write. */
   if (lines > 0)
     return g_pollable_stream_write (base, data, lines, blocking, cancellable, error);
