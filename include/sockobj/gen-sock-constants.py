@@ -25,6 +25,8 @@ def read_list(path):
 def errno_enum(names):
     # SockError names the codes of the SOCK_ERROR domain. GJS has no errno
     # module, and g-ir-scanner wants an enumeration for every *_error_quark().
+    if not names:
+        return []
     out = ['  puts ("/**\\n * SockError:");']
     for name in names:
         out.append(f'#ifdef {name}')
