@@ -8,7 +8,7 @@ import os
 import socket
 import unittest
 
-from sockgi import GLib, Sock, bytes_of, loopback_any_port
+from sockgi import GLib, Sock, bytes_of
 
 RESOLVER_DOMAIN = 'sock-resolver-error-quark'
 SOCK_DOMAIN = 'sock-error-quark'
