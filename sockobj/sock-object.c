@@ -1612,7 +1612,9 @@ sock_object_listen (SockObject  *self,
  * @mode: (nullable): `"r"`, `"w"`, `"rw"`, `"r+"` or `"w+"`, each with an
  *   optional `"b"`; %NULL means `"r"`
  * @bufsize: 0 for unbuffered streams, 1 for line-buffered output, a larger
- *   number for buffers of that size, or a negative number for the default
+ *   number (up to 64 MiB) for buffers of that size in both directions, or a
+ *   negative number for the default: input buffered in 8 KiB, output
+ *   written straight through
  * @error: return location for a #GError
  *
  * Makes a [class@Gio.IOStream] over the socket, so that the whole GIO
@@ -1624,6 +1626,12 @@ sock_object_listen (SockObject  *self,
  * the socket's mode. Its input and output streams are pollable, never raise
  * `SIGPIPE`, and report failures as `G_IO_ERROR` codes. The half of the
  * stream that @mode does not grant fails with `G_IO_ERROR_NOT_SUPPORTED`.
+ *
+ * Blocking stream calls block even on a non-blocking socket, and honour the
+ * socket's `SO_RCVTIMEO` and `SO_SNDTIMEO` (failing with
+ * `G_IO_ERROR_TIMED_OUT`). Buffered output reaches the peer only when the
+ * buffer fills or is flushed; TLS layers do not flush the stream below them,
+ * so give them the default or an unbuffered stream.
  *
  * Returns: (transfer full): a new stream, or %NULL with @error set
  *
