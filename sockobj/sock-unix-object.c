@@ -55,6 +55,10 @@ sock_unix_object_address_to_native (SockObject  *object,
   else if (g_variant_is_of_type (address, G_VARIANT_TYPE_BYTESTRING))
     {
       path = g_variant_get_fixed_array (address, &length, 1);
+      /* An empty array has no data at all; memchr() and memcpy() need a
+       * pointer even for 0 bytes. */
+      if (path == NULL)
+        path = "";
       /* g_variant_new_bytestring() counts the terminating NUL; a path does
        * not, while an abstract name may end in NUL bytes of its own. */
       if (length > 1 && path[0] != '\0' && path[length - 1] == '\0')
