@@ -862,6 +862,35 @@ test_calls (void)
   hard_watchdog_disarm ();
 }
 
+/* Edges --------------------------------------------------------------------------- */
+
+static void
+test_empty_unix_address (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = hard_socket (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(SockObject) other = hard_socket (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(GVariant) name = NULL;
+  GVariant *empty = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1);
+
+  g_test_summary ("An empty 'ay' AF_UNIX address (no data at all) autobinds, as an empty "
+                  "path does, and is refused as a destination without touching memory");
+
+  g_assert_true (sock_object_bind (sock, empty, &error));
+  g_assert_no_error (error);
+  name = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_is_of_type (name, G_VARIANT_TYPE_BYTESTRING));
+  g_assert_cmpuint (g_variant_n_children (name), >, 1);
+
+  g_assert_cmpint (sock_object_sendto (other, (const guint8 *) "x", 1, 0,
+                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                                  NULL, 0, 1),
+                                       &error), ==, -1);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+}
+
 /* Programmer errors ------------------------------------------------------------ */
 
 static void
@@ -933,6 +962,7 @@ main (int   argc,
 
   g_test_add_func ("/badinput/addresses", test_addresses);
   g_test_add_func ("/badinput/calls", test_calls);
+  g_test_add_func ("/badinput/empty-unix-address", test_empty_unix_address);
   g_test_add_func ("/badinput/programmer-errors", test_programmer_errors);
   g_test_add_func ("/badinput/programmer-errors/fatal", test_programmer_error_fatal);
 

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Writes the seed corpus of the fuzz targets to tests/fuzz/corpus/<target>/.
+
+Each seed is a well-formed input of the layout its target documents, so
+that fuzzing starts from the shapes the library accepts and mutates from
+there. Run it again after changing a layout; the files are checked in.
+
+SPDX-License-Identifier: LGPL-2.1-or-later
+"""
+
+import hashlib
+import os
+import struct
+import sys
+
+import gi
+gi.require_version('GLib', '2.0')
+from gi.repository import GLib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write(target, data):
+    directory = os.path.join(HERE, 'corpus', target)
+    os.makedirs(directory, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(directory, name), 'wb') as f:
+        f.write(data)
+
+
+def address_seed(family, op, type_string, value):
+    data = GLib.Variant(type_string, value).get_data_as_bytes().get_data()
+    header = bytes([(op << 4) | family, len(type_string)]) + type_string.encode()
+    return header + data
+
+
+INET, INET6, UNIX = 0, 1, 2
+addresses = [
+    (INET, '(sq)', ('127.0.0.1', 0)),
+    (INET, '(sq)', ('', 0)),
+    (INET, '(sq)', ('<broadcast>', 9)),
+    (INET, '(sq)', ('127.1', 80)),
+    (INET, '(sq)', ('localhost', 80)),
+    (INET, '(si)', ('127.0.0.1', -1)),
+    (INET, '(su)', ('0.0.0.0', 65536)),
+    (INET, '(sx)', ('10.0.0.1', 2 ** 40)),
+    (INET, '(sqq)', ('127.0.0.1', 1, 2)),
+    (INET, 's', '127.0.0.1'),
+    (INET6, '(sq)', ('::1', 0)),
+    (INET6, '(squu)', ('::1', 0, 0, 0)),
+    (INET6, '(squu)', ('fe80::1%lo', 0, 0xfffff, 1)),
+    (INET6, '(squu)', ('::', 0, 0x100000, 0)),
+    (INET6, '(sqt)', ('::ffff:127.0.0.1', 0, 1)),
+    (UNIX, 's', '/nonexistent-sockobj-dir/socket'),
+    (UNIX, 's', ''),
+    (UNIX, 'ay', b'\0sockobj-fuzz'),
+    (UNIX, 'ay', b'\0'),
+    (UNIX, 'ay', b'relative\0'),
+    (UNIX, 'ay', b'\0' + b'n' * 108),
+]
+for family, type_string, value in addresses:
+    for op in range(4):
+        write('fuzz-address', address_seed(family, op, type_string, value))
+
+for text in [b'127.0.0.1', b'0x7f.1', b'1.2.3', b'255.255.255.255', b'0', b'1.2.3.4.5',
+             b'\x7f\0\0\x01', b'', b'01.02.03.04', b'4294967295']:
+    write('fuzz-inet', text)
+
+for mode in [None, 'r', 'w', 'rw', 'r+', 'w+', 'rb', 'wb', 'rwb', 'r+b', 'w+b', 'br', 'x', '']:
+    for bufsize in [-1, 0, 1, 8192, 70 * 1024 * 1024]:
+        flag = 1 if mode is None else 0
+        write('fuzz-makefile', struct.pack('<iB', bufsize, flag) + (mode or '').encode())
+
+for kind in range(5):
+    for option in (0, 4, 6, 10, 25, 44, 54, 58):
+        for op in range(4):
+            write('fuzz-sockopt', bytes([kind, option, op]) + struct.pack('<i', 1) +
+                  struct.pack('<ii', 1, 5))
+        write('fuzz-sockopt', bytes([kind, option, 0x83]) + struct.pack('<I', 0xffffffff))
+
+sys.exit(0)
