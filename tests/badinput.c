@@ -111,6 +111,9 @@ check_outcome (const gchar  *what,
 
 /* Addresses ------------------------------------------------------------------- */
 
+/* Each address is a full (not floating) reference, which the methods leave
+ * to the caller. */
+
 typedef struct
 {
   gint family;
@@ -132,12 +135,14 @@ make_address (const BadAddress *bad)
   if (bad->text == NULL)
     return NULL;
   if (g_str_equal (bad->text, "LONG_HOST"))
-    return g_variant_new ("(sq)", long_host, 80);
+    return g_variant_ref_sink (g_variant_new ("(sq)", long_host, 80));
   if (g_str_equal (bad->text, "LONG_PATH"))
-    return g_variant_new_string (long_path);
+    return g_variant_ref_sink (g_variant_new_string (long_path));
   if (g_str_equal (bad->text, "LONG_ABSTRACT"))
-    return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, long_abstract, 109, 1);
+    return g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, long_abstract,
+                                                          109, 1));
 
+  /* Not floating, unlike g_variant_new(). */
   address = g_variant_parse (NULL, bad->text, NULL, NULL, &error);
   g_assert_no_error (error);
   return address;
@@ -226,8 +231,6 @@ try_address (const BadAddress *bad,
   g_assert_no_error (error);
   if (closed)
     sock_object_close (sock, NULL);
-  if (address != NULL)
-    g_variant_ref_sink (address);
 
   what = g_strdup_printf ("%s%s (%s) on %s", closed ? "closed socket: " : "",
                           addr_op_names[op], bad->text ? bad->text : "NULL",

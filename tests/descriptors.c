@@ -93,7 +93,7 @@ one_cycle (SockObject *listener,
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GVariant) peer = NULL;
 
-  g_assert_true (sock_object_connect (client, g_variant_ref (address), &error));
+  g_assert_true (sock_object_connect (client, address, &error));
   g_assert_no_error (error);
   server = sock_object_accept (listener, &peer, &error);
   g_assert_no_error (error);
@@ -141,7 +141,7 @@ test_cycles (void)
   hard_watchdog_arm (55);
 
   inet_listener = hard_tcp_listener (64, &inet_address);
-  g_assert_true (sock_object_bind (unix_listener, g_variant_ref (unix_address), &error));
+  g_assert_true (sock_object_bind (unix_listener, unix_address, &error));
   g_assert_no_error (error);
   g_assert_true (sock_object_listen (unix_listener, 64, &error));
   g_assert_no_error (error);
@@ -215,7 +215,7 @@ test_cloexec (void)
     g_autoptr(SockObject) server = NULL;
     g_autoptr(GArray) before = NULL;
 
-    g_assert_true (sock_object_connect (client, g_variant_ref (address), &error));
+    g_assert_true (sock_object_connect (client, address, &error));
     g_assert_no_error (error);
     before = open_fds ();
     server = sock_object_accept (listener, NULL, &error);
@@ -415,7 +415,7 @@ emfile_subprocess (void)
   /* A connection waiting to be accepted, made while there is room. */
   listener = hard_tcp_listener (4, &address);
   client = hard_socket (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, g_variant_ref (address), &error));
+  g_assert_true (sock_object_connect (client, address, &error));
   g_assert_no_error (error);
   hard_set_timeouts (listener, 10);
 

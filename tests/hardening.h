@@ -163,7 +163,7 @@ hard_tcp_pair (SockObject **client,
   g_autoptr(SockObject) listener = hard_tcp_listener (1, &address);
 
   *client = hard_socket (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (*client, g_variant_ref (address), &error));
+  g_assert_true (sock_object_connect (*client, address, &error));
   g_assert_no_error (error);
   *server = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);

@@ -202,7 +202,7 @@ client_thread (gpointer data)
       return NULL;
     }
   hard_set_timeouts (client->sock, 30);
-  if (!sock_object_connect (client->sock, g_variant_ref (load->address), &error))
+  if (!sock_object_connect (client->sock, load->address, &error))
     {
       load_fail (load, "client %u connect: %s", client->id, error->message);
       g_rand_free (rand);

@@ -197,7 +197,7 @@ test_accept (void)
   wait_for_signals (&work.target, 50);
 
   client = hard_socket (AF_INET, SOCK_STREAM);
-  g_assert_true (sock_object_connect (client, g_variant_ref (address), &error));
+  g_assert_true (sock_object_connect (client, address, &error));
   g_assert_no_error (error);
   g_thread_join (thread);
   storm_stop ();
@@ -422,7 +422,7 @@ connect_thread (gpointer data)
   gint64 start = g_get_monotonic_time ();
 
   target_register (&work->target);
-  work->ok = sock_object_connect (work->sock, g_variant_ref (work->address), &work->error);
+  work->ok = sock_object_connect (work->sock, work->address, &work->error);
   target_unregister (&work->target);
   work->done = (gsize) (g_get_monotonic_time () - start);
   return NULL;
@@ -450,14 +450,14 @@ check_blocked_connect (gint family)
     {
       listener = hard_socket (AF_UNIX, SOCK_STREAM);
       address = g_variant_ref_sink (hard_abstract_address ());
-      g_assert_true (sock_object_bind (listener, g_variant_ref (address), &error));
+      g_assert_true (sock_object_bind (listener, address, &error));
       g_assert_no_error (error);
       g_assert_true (sock_object_listen (listener, 0, &error));
       g_assert_no_error (error);
     }
 
   first = hard_socket (family, SOCK_STREAM);
-  g_assert_true (sock_object_connect (first, g_variant_ref (address), &error));
+  g_assert_true (sock_object_connect (first, address, &error));
   g_assert_no_error (error);
 
   second = hard_socket (family, SOCK_STREAM);

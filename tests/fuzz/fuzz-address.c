@@ -130,16 +130,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   switch (op)
     {
     case 0:
-      FUZZ_CHECK (!sock_object_bind (closed, g_variant_ref (address), &error),
+      FUZZ_CHECK (!sock_object_bind (closed, address, &error),
                   "bind on a closed socket succeeded");
       break;
     case 1:
-      FUZZ_CHECK (!sock_object_connect (closed, g_variant_ref (address), &error),
+      FUZZ_CHECK (!sock_object_connect (closed, address, &error),
                   "connect on a closed socket succeeded");
       break;
     case 2:
       {
-        gint ret = sock_object_connect_ex (closed, g_variant_ref (address), &error);
+        gint ret = sock_object_connect_ex (closed, address, &error);
 
         /* EBADF is an errno: connect_ex may return it rather than set an error. */
         if (ret == EBADF)
@@ -153,7 +153,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       break;
     default:
       FUZZ_CHECK (sock_object_sendto (closed, (const guint8 *) "x", 1, 0,
-                                      g_variant_ref (address), &error) == -1,
+                                      address, &error) == -1,
                   "sendto on a closed socket succeeded");
       break;
     }
