@@ -43,6 +43,10 @@ fail () {
   exit 1
 }
 
+# The background job opens its output files itself, possibly after we
+# first look at them: create them now so that looking never races it.
+: >"$tmp/server.out"
+: >"$tmp/server.err"
 timeout 20 "$server" 127.0.0.1 0 >"$tmp/server.out" 2>"$tmp/server.err" &
 server_pid=$!
 
