@@ -55,6 +55,7 @@ addresses = [
     (UNIX, 's', ''),
     (UNIX, 'ay', b'\0sockobj-fuzz'),
     (UNIX, 'ay', b'\0'),
+    (UNIX, 'ay', b''),   # no data at all: once undefined behaviour (memchr of NULL)
     (UNIX, 'ay', b'relative\0'),
     (UNIX, 'ay', b'\0' + b'n' * 108),
 ]
