@@ -28,15 +28,6 @@ assert_inet_address (GVariant    *address,
     g_assert_cmpuint (got_port, !=, 0);
 }
 
-static void
-assert_bytes_eq (GBytes      *bytes,
-                 const gchar *expected)
-{
-  g_assert_nonnull (bytes);
-  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                   expected, strlen (expected));
-}
-
 /* Echo, as in the seed's example -------------------------------------------- */
 
 static gpointer
@@ -54,20 +45,8 @@ echo_server_thread (gpointer data)
   g_assert_nonnull (peer);
   test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
 
-  /* Echo until the client closes; bounded in rounds as well as by the
-   * receive timeout. */
-  for (rounds = 0; rounds < 10000; rounds++)
-    {
-      g_autoptr(GBytes) data_in = sock_object_recv (conn, 1024, 0, &error);
-      gsize size;
-      gconstpointer bytes;
-
-      g_assert_no_error (error);
-      bytes = g_bytes_get_data (data_in, &size);
-      if (size == 0)
-        break;
-      test_assert_ok (sock_object_sendall (conn, bytes, size, 0, &error), error);
-    }
+  /* Echo until the client closes. */
+  rounds = test_echo_until_eof (conn);
 
   test_assert_ok (sock_object_close (conn, &error), error);
 
@@ -84,7 +63,6 @@ run_echo (const gchar *listen_host,
   g_autoptr(SockObject) client = NULL;
   g_autoptr(GVariant) address = NULL;
   g_autoptr(GVariant) peer = NULL;
-  g_autoptr(GBytes) eof = NULL;
   GThread *thread;
   gsize i;
 
@@ -106,33 +84,16 @@ run_echo (const gchar *listen_host,
 
   for (i = 0; i < G_N_ELEMENTS (messages); i++)
     {
-      g_autoptr(GString) got = g_string_new (NULL);
       gsize len = strlen (messages[i]);
-      guint reads;
 
       g_assert_cmpint (sock_object_send (client, (const guint8 *) messages[i], len, 0, &error),
                        ==, (gssize) len);
       g_assert_no_error (error);
-
-      /* TCP may split the echo; gather until all of it is back. */
-      for (reads = 0; got->len < len && reads < 100; reads++)
-        {
-          g_autoptr(GBytes) chunk = sock_object_recv (client, 1024, 0, &error);
-          gsize size;
-          gconstpointer data;
-
-          g_assert_no_error (error);
-          data = g_bytes_get_data (chunk, &size);
-          g_assert_cmpuint (size, >, 0);
-          g_string_append_len (got, data, size);
-        }
-      g_assert_cmpstr (got->str, ==, messages[i]);
+      test_assert_recv_string (client, messages[i]);
     }
 
   test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
-  eof = sock_object_recv (client, 1024, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+  test_assert_recv_eof (client);
 
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (thread)), >=, G_N_ELEMENTS (messages));
 
@@ -180,7 +141,7 @@ test_echo_udp (void)
 
   got = sock_object_recvfrom (b, 1024, 0, &from, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "datagram");
+  test_assert_bytes_eq (got, "datagram");
   g_assert_true (g_variant_equal (from, a_name));
 
   /* Reply to whatever recvfrom() said. */
@@ -188,7 +149,7 @@ test_echo_udp (void)
   g_assert_no_error (error);
   reply = sock_object_recvfrom (a, 1024, 0, &from_back, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (reply, "reply");
+  test_assert_bytes_eq (reply, "reply");
   g_assert_true (g_variant_equal (from_back, b_name));
 }
 
@@ -216,7 +177,7 @@ test_udp_truncate_and_empty (void)
   g_assert_no_error (error);
   got = sock_object_recv (b, 4, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "0123");
+  test_assert_bytes_eq (got, "0123");
 
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "", 0, 0, b_name, &error), ==, 0);
   g_assert_no_error (error);
@@ -546,7 +507,7 @@ test_address_floating (void)
 
   got = sock_object_recv (b, 16, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "f");
+  test_assert_bytes_eq (got, "f");
 }
 
 /* connect ------------------------------------------------------------------- */
@@ -637,6 +598,18 @@ test_connect_isconn (void)
   test_assert_sock_error (error, EISCONN);
 }
 
+/* Asserts that @error is a SOCK_ERROR with code @code1 or @code2, where the
+ * kernel may report either. */
+static void
+assert_sock_error_either (const GError *error,
+                          gint          code1,
+                          gint          code2)
+{
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_assert_true (error->code == code1 || error->code == code2);
+}
+
 static void
 test_connect_not_connected (void)
 {
@@ -667,15 +640,11 @@ test_connect_not_connected (void)
   g_clear_error (&error);
 
   g_assert_cmpint (sock_object_send (sock, (const guint8 *) "x", 1, 0, &error), ==, -1);
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == SOCK_ERROR);
-  g_assert_true (error->code == ENOTCONN || error->code == EPIPE);
+  assert_sock_error_either (error, ENOTCONN, EPIPE);
   g_clear_error (&error);
 
   g_assert_false (sock_object_sendall (sock, (const guint8 *) "x", 1, 0, &error));
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == SOCK_ERROR);
-  g_assert_true (error->code == ENOTCONN || error->code == EPIPE);
+  assert_sock_error_either (error, ENOTCONN, EPIPE);
 }
 
 /* send / recv --------------------------------------------------------------- */
@@ -722,15 +691,11 @@ test_send_epipe (void)
       g_usleep (10 * 1000);
     }
   g_assert_true (failed);
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == SOCK_ERROR);
-  g_assert_true (error->code == EPIPE || error->code == ECONNRESET);
+  assert_sock_error_either (error, EPIPE, ECONNRESET);
   g_clear_error (&error);
 
   g_assert_false (sock_object_sendall (client, (const guint8 *) "y", 1, 0, &error));
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == SOCK_ERROR);
-  g_assert_true (error->code == EPIPE || error->code == ECONNRESET);
+  assert_sock_error_either (error, EPIPE, ECONNRESET);
 }
 
 typedef struct
@@ -828,8 +793,6 @@ test_recv_eof (void)
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GBytes) data = NULL;
-  g_autoptr(GBytes) eof = NULL;
-  g_autoptr(GBytes) again = NULL;
   g_autoptr(GVariant) from = NULL;
   g_autoptr(GBytes) eof_from = NULL;
 
@@ -842,17 +805,11 @@ test_recv_eof (void)
 
   data = sock_object_recv (server, 1024, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (data, "last");
+  test_assert_bytes_eq (data, "last");
 
-  eof = sock_object_recv (server, 1024, 0, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (eof);
-  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
-
-  again = sock_object_recv (server, 1024, 0, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (again);
-  g_assert_cmpuint (g_bytes_get_size (again), ==, 0);
+  test_assert_recv_eof (server);
+  /* And again. */
+  test_assert_recv_eof (server);
 
   eof_from = sock_object_recvfrom (server, 1024, 0, &from, &error);
   g_assert_no_error (error);
@@ -929,7 +886,7 @@ test_recv_too_large (void)
 
   got = sock_object_recv (server, 16, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "kept");
+  test_assert_bytes_eq (got, "kept");
 }
 
 static void
@@ -957,10 +914,10 @@ test_recv_msg_flags (void)
   test_assert_ok (sock_object_sendall (client, (const guint8 *) "peek", 4, 0, &error), error);
   peeked = sock_object_recv (server, 16, MSG_PEEK, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (peeked, "peek");
+  test_assert_bytes_eq (peeked, "peek");
   got = sock_object_recv (server, 16, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "peek");
+  test_assert_bytes_eq (got, "peek");
 }
 
 /* IPv6 ---------------------------------------------------------------------- */
@@ -1038,7 +995,7 @@ test_ipv6_tcp (void)
   test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
   got = sock_object_recv (conn, 16, 0, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "six");
+  test_assert_bytes_eq (got, "six");
 }
 
 static void
@@ -1075,7 +1032,7 @@ test_ipv6_udp (void)
   g_assert_no_error (error);
   got = sock_object_recvfrom (b, 16, 0, &from, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "v6");
+  test_assert_bytes_eq (got, "v6");
   g_assert_true (g_variant_equal (from, a_name));
 }
 

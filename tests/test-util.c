@@ -237,6 +237,75 @@ test_fill_pattern (guint8  *buffer,
     }
 }
 
+/* Received data and echo --------------------------------------------------- */
+
+void
+test_assert_bytes_eq (GBytes      *bytes,
+                      const gchar *expected)
+{
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   expected, strlen (expected));
+}
+
+void
+test_assert_recv_eof (SockObject *sock)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) eof = sock_object_recv (sock, 1024, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (eof);
+  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+}
+
+guint
+test_echo_until_eof (SockObject *conn)
+{
+  g_autoptr(GError) error = NULL;
+  guint rounds;
+
+  /* Bounded in rounds as well as by the receive timeout. */
+  for (rounds = 0; rounds < 10000; rounds++)
+    {
+      g_autoptr(GBytes) in = sock_object_recv (conn, 1024, 0, &error);
+      gconstpointer bytes;
+      gsize size;
+
+      g_assert_no_error (error);
+      bytes = g_bytes_get_data (in, &size);
+      if (size == 0)
+        break;
+      test_assert_ok (sock_object_sendall (conn, bytes, size, 0, &error), error);
+    }
+
+  return rounds;
+}
+
+void
+test_assert_recv_string (SockObject  *sock,
+                         const gchar *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) got = g_string_new (NULL);
+  gsize len = strlen (expected);
+  guint reads;
+
+  /* TCP may split the data; gather until all of it is here. */
+  for (reads = 0; got->len < len && reads < 100; reads++)
+    {
+      g_autoptr(GBytes) chunk = sock_object_recv (sock, 1024, 0, &error);
+      gconstpointer data;
+      gsize size;
+
+      g_assert_no_error (error);
+      data = g_bytes_get_data (chunk, &size);
+      g_assert_cmpuint (size, >, 0);
+      g_string_append_len (got, data, size);
+    }
+  g_assert_cmpstr (got->str, ==, expected);
+}
+
 /* Peer processes ----------------------------------------------------------- */
 
 struct _TestPeer

@@ -59,6 +59,27 @@ void        test_fill_pattern       (guint8      *buffer,
                                      gsize        size,
                                      guint32      seed);
 
+/* Asserts that @bytes holds exactly the characters of @expected (without its
+ * terminator). Shared because several suites check received data this way. */
+void        test_assert_bytes_eq    (GBytes      *bytes,
+                                     const gchar *expected);
+
+/* Asserts that the next recv() on @sock is end of stream: an empty GBytes
+ * and no error. Shared by every suite that checks a peer's shutdown. */
+void        test_assert_recv_eof    (SockObject  *sock);
+
+/* The two halves of the echo tests of the inet and unix suites, shared so
+ * that both families are exercised the same way.
+ *
+ * test_echo_until_eof() sends back whatever arrives on @conn until end of
+ * stream (at most 10000 rounds) and returns the number of rounds.
+ * test_assert_recv_string() receives from @sock until strlen (@expected)
+ * bytes have arrived (at most 100 reads, none of them empty) and asserts
+ * that they are @expected. */
+guint       test_echo_until_eof     (SockObject  *conn);
+void        test_assert_recv_string (SockObject  *sock,
+                                     const gchar *expected);
+
 /* A helper process with a pipe on its stdout, bounded in time. */
 typedef struct _TestPeer TestPeer;
 

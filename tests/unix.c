@@ -77,15 +77,6 @@ assert_abstract_address (GVariant   *address,
   g_assert_cmpmem (data, size, name->data, name->len);
 }
 
-static void
-assert_bytes_eq (GBytes      *bytes,
-                 const gchar *expected)
-{
-  g_assert_nonnull (bytes);
-  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                   expected, strlen (expected));
-}
-
 /* Echo ---------------------------------------------------------------------- */
 
 static gpointer
@@ -95,7 +86,6 @@ echo_server_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) conn = NULL;
   g_autoptr(GVariant) peer = NULL;
-  guint rounds;
 
   conn = sock_object_accept (listener, &peer, &error);
   g_assert_no_error (error);
@@ -104,20 +94,7 @@ echo_server_thread (gpointer data)
   assert_path_address (peer, "");
   test_set_io_timeout (conn, TEST_IO_TIMEOUT_SECONDS);
 
-  for (rounds = 0; rounds < 10000; rounds++)
-    {
-      g_autoptr(GBytes) in = sock_object_recv (conn, 1024, 0, &error);
-      gconstpointer bytes;
-      gsize size;
-
-      g_assert_no_error (error);
-      bytes = g_bytes_get_data (in, &size);
-      if (size == 0)
-        break;
-      test_assert_ok (sock_object_sendall (conn, bytes, size, 0, &error), error);
-    }
-
-  return GUINT_TO_POINTER (rounds);
+  return GUINT_TO_POINTER (test_echo_until_eof (conn));
 }
 
 static void
@@ -128,7 +105,6 @@ run_echo (GVariant    *listen_address,
   g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) listener = NULL;
   g_autoptr(SockObject) client = NULL;
-  g_autoptr(GBytes) eof = NULL;
   GThread *thread;
   gsize i;
 
@@ -143,31 +119,15 @@ run_echo (GVariant    *listen_address,
 
   for (i = 0; i < G_N_ELEMENTS (messages); i++)
     {
-      g_autoptr(GString) got = g_string_new (NULL);
-      gsize len = strlen (messages[i]);
-      guint reads;
-
-      test_assert_ok (sock_object_sendall (client, (const guint8 *) messages[i], len, 0, &error), error);
-      for (reads = 0; got->len < len && reads < 100; reads++)
-        {
-          g_autoptr(GBytes) chunk = sock_object_recv (client, 1024, 0, &error);
-          gconstpointer data;
-          gsize size;
-
-          g_assert_no_error (error);
-          data = g_bytes_get_data (chunk, &size);
-          g_assert_cmpuint (size, >, 0);
-          g_string_append_len (got, data, size);
-        }
-      g_assert_cmpstr (got->str, ==, messages[i]);
+      test_assert_ok (sock_object_sendall (client, (const guint8 *) messages[i],
+                                           strlen (messages[i]), 0, &error), error);
+      test_assert_recv_string (client, messages[i]);
     }
 
   test_assert_ok (sock_object_shutdown (client, SHUT_WR, &error), error);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (thread)), >=, G_N_ELEMENTS (messages));
 
-  eof = sock_object_recv (client, 16, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+  test_assert_recv_eof (client);
 }
 
 static void
@@ -500,14 +460,14 @@ test_dgram (Fixture       *fixture,
   g_assert_no_error (error);
   got = sock_object_recvfrom (b, 64, 0, &from, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "to b");
+  test_assert_bytes_eq (got, "to b");
   assert_path_address (from, path_a);
 
   g_assert_cmpint (sock_object_sendto (b, (const guint8 *) "to a", 4, 0, from, &error), ==, 4);
   g_assert_no_error (error);
   reply = sock_object_recvfrom (a, 64, 0, &from_b, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (reply, "to a");
+  test_assert_bytes_eq (reply, "to a");
   assert_path_address (from_b, path_b);
 }
 
@@ -534,7 +494,7 @@ test_dgram_unbound_sender (Fixture       *fixture,
   g_assert_no_error (error);
   got_anonymous = sock_object_recvfrom (b, 64, 0, &from_anonymous, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got_anonymous, "who?");
+  test_assert_bytes_eq (got_anonymous, "who?");
   assert_path_address (from_anonymous, "");
 }
 
@@ -564,7 +524,7 @@ test_dgram_abstract (Fixture       *fixture,
   g_assert_no_error (error);
   got = sock_object_recvfrom (b, 64, 0, &from, &error);
   g_assert_no_error (error);
-  assert_bytes_eq (got, "abs");
+  test_assert_bytes_eq (got, "abs");
   assert_abstract_address (from, name_a);
 }
 
