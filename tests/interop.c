@@ -172,12 +172,7 @@ exchange_with_echo (SockObject *sock,
   g_assert_cmpmem (echoed, total, payload, total);
 
   test_assert_ok (sock_object_shutdown (sock, SHUT_WR, &error), error);
-  {
-    g_autoptr(GBytes) eof = sock_object_recv (sock, 1024, 0, &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
-  }
+  test_assert_recv_eof (sock);
 }
 
 /* CPython ------------------------------------------------------------------- */

@@ -1539,12 +1539,7 @@ test_close_independent (void)
   /* Now the stream held the last descriptor: closing it is end of stream. */
   close_stream (stream);
   g_assert_true (peer_has_data (server, PRESENT_MS));
-  {
-    g_autoptr(GBytes) eof = sock_object_recv (server, 16, 0, &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
-  }
+  test_assert_recv_eof (server);
 }
 
 static void
