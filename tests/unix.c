@@ -77,6 +77,52 @@ assert_abstract_address (GVariant   *address,
   g_assert_cmpmem (data, size, name->data, name->len);
 }
 
+/* getsockname() or getpeername() of @sock, asserted to succeed and to be the
+ * path @path (as `s`) or the abstract name @name (as `ay`). */
+static void
+assert_sockname_path (SockObject  *sock,
+                      const gchar *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = sock_object_getsockname (sock, &error);
+
+  g_assert_no_error (error);
+  assert_path_address (address, path);
+}
+
+static void
+assert_peername_path (SockObject  *sock,
+                      const gchar *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = sock_object_getpeername (sock, &error);
+
+  g_assert_no_error (error);
+  assert_path_address (address, path);
+}
+
+static void
+assert_sockname_abstract (SockObject *sock,
+                          GByteArray *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = sock_object_getsockname (sock, &error);
+
+  g_assert_no_error (error);
+  assert_abstract_address (address, name);
+}
+
+static void
+assert_peername_abstract (SockObject *sock,
+                          GByteArray *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = sock_object_getpeername (sock, &error);
+
+  g_assert_no_error (error);
+  assert_abstract_address (address, name);
+}
+
 /* Echo ---------------------------------------------------------------------- */
 
 static gpointer
@@ -165,27 +211,17 @@ test_address_names (Fixture       *fixture,
   g_autoptr(SockObject) listener = NULL;
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) conn = NULL;
-  g_autoptr(GVariant) name = NULL;
-  g_autoptr(GVariant) client_name = NULL;
-  g_autoptr(GVariant) client_peer = NULL;
-  g_autoptr(GVariant) conn_name = NULL;
-  g_autoptr(GVariant) conn_peer = NULL;
   g_autoptr(GVariant) from = NULL;
 
   g_test_summary ("getsockname()/getpeername()/accept() give the path as `s`, "
                   "and \"\" for an unbound socket");
 
   listener = test_socket_new (AF_UNIX, SOCK_STREAM);
-  name = sock_object_getsockname (listener, &error);
-  g_assert_no_error (error);
-  assert_path_address (name, "");
-  g_clear_pointer (&name, g_variant_unref);
+  assert_sockname_path (listener, "");
 
   test_assert_ok (sock_object_bind (listener, g_variant_new_string (path), &error), error);
   test_assert_ok (sock_object_listen (listener, 1, &error), error);
-  name = sock_object_getsockname (listener, &error);
-  g_assert_no_error (error);
-  assert_path_address (name, path);
+  assert_sockname_path (listener, path);
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, g_variant_new_string (path), &error), error);
@@ -193,18 +229,10 @@ test_address_names (Fixture       *fixture,
   g_assert_no_error (error);
   assert_path_address (from, "");
 
-  client_name = sock_object_getsockname (client, &error);
-  g_assert_no_error (error);
-  assert_path_address (client_name, "");
-  client_peer = sock_object_getpeername (client, &error);
-  g_assert_no_error (error);
-  assert_path_address (client_peer, path);
-  conn_name = sock_object_getsockname (conn, &error);
-  g_assert_no_error (error);
-  assert_path_address (conn_name, path);
-  conn_peer = sock_object_getpeername (conn, &error);
-  g_assert_no_error (error);
-  assert_path_address (conn_peer, "");
+  assert_sockname_path (client, "");
+  assert_peername_path (client, path);
+  assert_sockname_path (conn, path);
+  assert_peername_path (conn, "");
 }
 
 static void
@@ -217,25 +245,19 @@ test_address_bytestring_path (Fixture       *fixture,
   g_autoptr(SockObject) sock = NULL;
   g_autoptr(SockObject) sock2 = NULL;
   g_autoptr(SockObject) client = NULL;
-  g_autoptr(GVariant) name = NULL;
-  g_autoptr(GVariant) name2 = NULL;
 
   g_test_summary ("A path given as `ay` bytes (with or without a trailing "
                   "NUL) binds that path, and reads back as `s`");
 
   sock = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_bind (sock, bytes_address (path, strlen (path)), &error), error);
-  name = sock_object_getsockname (sock, &error);
-  g_assert_no_error (error);
-  assert_path_address (name, path);
+  assert_sockname_path (sock, path);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* g_variant_new_bytestring() includes the terminating NUL. */
   sock2 = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_bind (sock2, g_variant_new_bytestring (path2), &error), error);
-  name2 = sock_object_getsockname (sock2, &error);
-  g_assert_no_error (error);
-  assert_path_address (name2, path2);
+  assert_sockname_path (sock2, path2);
 
   /* And connecting by `ay` works the same. */
   test_assert_ok (sock_object_listen (sock, 1, &error), error);
@@ -254,8 +276,6 @@ test_address_abstract (Fixture       *fixture,
   g_autoptr(SockObject) conn = NULL;
   g_autoptr(SockObject) second = NULL;
   g_autoptr(GVariant) bound = NULL;
-  g_autoptr(GVariant) peer = NULL;
-  g_autoptr(GVariant) conn_name = NULL;
 
   g_test_summary ("An abstract name (`ay` with a leading NUL) round-trips "
                   "exactly as `ay`, and is a name like any other");
@@ -270,15 +290,11 @@ test_address_abstract (Fixture       *fixture,
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, bound, &error), error);
-  peer = sock_object_getpeername (client, &error);
-  g_assert_no_error (error);
-  assert_abstract_address (peer, name);
+  assert_peername_abstract (client, name);
 
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);
-  conn_name = sock_object_getsockname (conn, &error);
-  g_assert_no_error (error);
-  assert_abstract_address (conn_name, name);
+  assert_sockname_abstract (conn, name);
 
   /* The name is taken now. */
   second = test_socket_new (AF_UNIX, SOCK_STREAM);
@@ -310,7 +326,6 @@ test_address_path_length (Fixture       *fixture,
   g_autofree gchar *too_long = NULL;
   g_autoptr(SockObject) sock = NULL;
   g_autoptr(SockObject) other = NULL;
-  g_autoptr(GVariant) name = NULL;
   g_autofree gchar *much_too_long = NULL;
 
   g_test_summary ("A path of sizeof sun_path - 1 bytes works; one byte more "
@@ -328,9 +343,7 @@ test_address_path_length (Fixture       *fixture,
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
   test_assert_ok (sock_object_bind (sock, g_variant_new_string (fits), &error), error);
-  name = sock_object_getsockname (sock, &error);
-  g_assert_no_error (error);
-  assert_path_address (name, fits);
+  assert_sockname_path (sock, fits);
 
   other = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_assert_false (sock_object_bind (other, g_variant_new_string (too_long), &error));
@@ -357,10 +370,7 @@ test_address_path_length (Fixture       *fixture,
 
   /* Nothing was created under a truncated name. */
   g_assert_false (g_file_test (too_long, G_FILE_TEST_EXISTS));
-  g_clear_pointer (&name, g_variant_unref);
-  name = sock_object_getsockname (other, &error);
-  g_assert_no_error (error);
-  assert_path_address (name, "");
+  assert_sockname_path (other, "");
 }
 
 static void
@@ -372,7 +382,6 @@ test_address_abstract_length (Fixture       *fixture,
   g_autoptr(GByteArray) too_long = NULL;
   g_autoptr(SockObject) sock = NULL;
   g_autoptr(SockObject) other = NULL;
-  g_autoptr(GVariant) name = NULL;
   guint8 pad = 'a';
 
   g_test_summary ("An abstract name may fill all of sun_path (108 bytes with "
@@ -386,9 +395,7 @@ test_address_abstract_length (Fixture       *fixture,
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
   test_assert_ok (sock_object_bind (sock, bytes_address (fits->data, fits->len), &error), error);
-  name = sock_object_getsockname (sock, &error);
-  g_assert_no_error (error);
-  assert_abstract_address (name, fits);
+  assert_sockname_abstract (sock, fits);
 
   other = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_assert_false (sock_object_bind (other, bytes_address (too_long->data, too_long->len), &error));
