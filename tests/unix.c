@@ -77,47 +77,31 @@ assert_abstract_address (GVariant   *address,
   g_assert_cmpmem (data, size, name->data, name->len);
 }
 
-/* getsockname() or getpeername() of @sock, asserted to succeed and to be the
- * path @path (as `s`) or the abstract name @name (as `ay`). */
+/* sock_object_getsockname() or sock_object_getpeername(). */
+typedef GVariant *(*NameGetter) (SockObject  *sock,
+                                 GError     **error);
+
+/* What @getter gives for @sock, asserted to come without an error and to be
+ * the path @path (as `s`) or the abstract name @name (as `ay`). */
 static void
-assert_sockname_path (SockObject  *sock,
-                      const gchar *path)
+assert_name_path (SockObject  *sock,
+                  NameGetter   getter,
+                  const gchar *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) address = sock_object_getsockname (sock, &error);
+  g_autoptr(GVariant) address = getter (sock, &error);
 
   g_assert_no_error (error);
   assert_path_address (address, path);
 }
 
 static void
-assert_peername_path (SockObject  *sock,
-                      const gchar *path)
+assert_name_abstract (SockObject *sock,
+                      NameGetter  getter,
+                      GByteArray *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) address = sock_object_getpeername (sock, &error);
-
-  g_assert_no_error (error);
-  assert_path_address (address, path);
-}
-
-static void
-assert_sockname_abstract (SockObject *sock,
-                          GByteArray *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) address = sock_object_getsockname (sock, &error);
-
-  g_assert_no_error (error);
-  assert_abstract_address (address, name);
-}
-
-static void
-assert_peername_abstract (SockObject *sock,
-                          GByteArray *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) address = sock_object_getpeername (sock, &error);
+  g_autoptr(GVariant) address = getter (sock, &error);
 
   g_assert_no_error (error);
   assert_abstract_address (address, name);
@@ -217,11 +201,11 @@ test_address_names (Fixture       *fixture,
                   "and \"\" for an unbound socket");
 
   listener = test_socket_new (AF_UNIX, SOCK_STREAM);
-  assert_sockname_path (listener, "");
+  assert_name_path (listener, sock_object_getsockname, "");
 
   test_assert_ok (sock_object_bind (listener, g_variant_new_string (path), &error), error);
   test_assert_ok (sock_object_listen (listener, 1, &error), error);
-  assert_sockname_path (listener, path);
+  assert_name_path (listener, sock_object_getsockname, path);
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, g_variant_new_string (path), &error), error);
@@ -229,10 +213,10 @@ test_address_names (Fixture       *fixture,
   g_assert_no_error (error);
   assert_path_address (from, "");
 
-  assert_sockname_path (client, "");
-  assert_peername_path (client, path);
-  assert_sockname_path (conn, path);
-  assert_peername_path (conn, "");
+  assert_name_path (client, sock_object_getsockname, "");
+  assert_name_path (client, sock_object_getpeername, path);
+  assert_name_path (conn, sock_object_getsockname, path);
+  assert_name_path (conn, sock_object_getpeername, "");
 }
 
 static void
@@ -251,13 +235,13 @@ test_address_bytestring_path (Fixture       *fixture,
 
   sock = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_bind (sock, bytes_address (path, strlen (path)), &error), error);
-  assert_sockname_path (sock, path);
+  assert_name_path (sock, sock_object_getsockname, path);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* g_variant_new_bytestring() includes the terminating NUL. */
   sock2 = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_bind (sock2, g_variant_new_bytestring (path2), &error), error);
-  assert_sockname_path (sock2, path2);
+  assert_name_path (sock2, sock_object_getsockname, path2);
 
   /* And connecting by `ay` works the same. */
   test_assert_ok (sock_object_listen (sock, 1, &error), error);
@@ -290,11 +274,11 @@ test_address_abstract (Fixture       *fixture,
 
   client = test_socket_new (AF_UNIX, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, bound, &error), error);
-  assert_peername_abstract (client, name);
+  assert_name_abstract (client, sock_object_getpeername, name);
 
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);
-  assert_sockname_abstract (conn, name);
+  assert_name_abstract (conn, sock_object_getsockname, name);
 
   /* The name is taken now. */
   second = test_socket_new (AF_UNIX, SOCK_STREAM);
@@ -343,7 +327,7 @@ test_address_path_length (Fixture       *fixture,
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
   test_assert_ok (sock_object_bind (sock, g_variant_new_string (fits), &error), error);
-  assert_sockname_path (sock, fits);
+  assert_name_path (sock, sock_object_getsockname, fits);
 
   other = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_assert_false (sock_object_bind (other, g_variant_new_string (too_long), &error));
@@ -370,7 +354,7 @@ test_address_path_length (Fixture       *fixture,
 
   /* Nothing was created under a truncated name. */
   g_assert_false (g_file_test (too_long, G_FILE_TEST_EXISTS));
-  assert_sockname_path (other, "");
+  assert_name_path (other, sock_object_getsockname, "");
 }
 
 static void
@@ -395,7 +379,7 @@ test_address_abstract_length (Fixture       *fixture,
 
   sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
   test_assert_ok (sock_object_bind (sock, bytes_address (fits->data, fits->len), &error), error);
-  assert_sockname_abstract (sock, fits);
+  assert_name_abstract (sock, sock_object_getsockname, fits);
 
   other = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_assert_false (sock_object_bind (other, bytes_address (too_long->data, too_long->len), &error));
