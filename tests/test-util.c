@@ -306,6 +306,27 @@ test_assert_recv_string (SockObject  *sock,
   g_assert_cmpstr (got->str, ==, expected);
 }
 
+GVariant *
+test_datagram_exchange (SockObject  *sender,
+                        GVariant    *to,
+                        SockObject  *receiver,
+                        const gchar *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  GVariant *from = NULL;
+  gsize len = strlen (message);
+
+  g_assert_cmpint (sock_object_sendto (sender, (const guint8 *) message, len, 0, to, &error),
+                   ==, (gssize) len);
+  g_assert_no_error (error);
+  got = sock_object_recvfrom (receiver, 1024, 0, &from, &error);
+  g_assert_no_error (error);
+  test_assert_bytes_eq (got, message);
+
+  return from;
+}
+
 /* Peer processes ----------------------------------------------------------- */
 
 struct _TestPeer

@@ -80,6 +80,15 @@ guint       test_echo_until_eof     (SockObject  *conn);
 void        test_assert_recv_string (SockObject  *sock,
                                      const gchar *expected);
 
+/* Sends @message (without its terminator) from @sender to @to with sendto(),
+ * receives it on @receiver with recvfrom() and asserts that it came whole;
+ * returns the sender's address as recvfrom() reported it. Shared by the
+ * datagram tests of the inet and unix suites. */
+GVariant   *test_datagram_exchange  (SockObject  *sender,
+                                     GVariant    *to,
+                                     SockObject  *receiver,
+                                     const gchar *message);
+
 /* A helper process with a pipe on its stdout, bounded in time. */
 typedef struct _TestPeer TestPeer;
 

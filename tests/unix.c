@@ -434,8 +434,6 @@ test_dgram (Fixture       *fixture,
   g_autoptr(SockObject) a = NULL;
   g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) from = NULL;
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GBytes) reply = NULL;
   g_autoptr(GVariant) from_b = NULL;
 
   g_test_summary ("AF_UNIX datagrams: sendto() a path, recvfrom() reports "
@@ -446,19 +444,10 @@ test_dgram (Fixture       *fixture,
   test_assert_ok (sock_object_bind (a, g_variant_new_string (path_a), &error), error);
   test_assert_ok (sock_object_bind (b, g_variant_new_string (path_b), &error), error);
 
-  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "to b", 4, 0,
-                                       g_variant_new_string (path_b), &error), ==, 4);
-  g_assert_no_error (error);
-  got = sock_object_recvfrom (b, 64, 0, &from, &error);
-  g_assert_no_error (error);
-  test_assert_bytes_eq (got, "to b");
+  from = test_datagram_exchange (a, g_variant_new_string (path_b), b, "to b");
   assert_path_address (from, path_a);
 
-  g_assert_cmpint (sock_object_sendto (b, (const guint8 *) "to a", 4, 0, from, &error), ==, 4);
-  g_assert_no_error (error);
-  reply = sock_object_recvfrom (a, 64, 0, &from_b, &error);
-  g_assert_no_error (error);
-  test_assert_bytes_eq (reply, "to a");
+  from_b = test_datagram_exchange (b, from, a, "to a");
   assert_path_address (from_b, path_b);
 }
 
@@ -471,7 +460,6 @@ test_dgram_unbound_sender (Fixture       *fixture,
   g_autoptr(SockObject) b = NULL;
   g_autoptr(SockObject) anonymous = NULL;
   g_autoptr(GVariant) from_anonymous = NULL;
-  g_autoptr(GBytes) got_anonymous = NULL;
 
   g_test_summary ("recvfrom() reports a datagram from an unbound AF_UNIX "
                   "sender with the unbound address \"\"");
@@ -480,12 +468,7 @@ test_dgram_unbound_sender (Fixture       *fixture,
   test_assert_ok (sock_object_bind (b, g_variant_new_string (path_b), &error), error);
 
   anonymous = test_socket_new (AF_UNIX, SOCK_DGRAM);
-  g_assert_cmpint (sock_object_sendto (anonymous, (const guint8 *) "who?", 4, 0,
-                                       g_variant_new_string (path_b), &error), ==, 4);
-  g_assert_no_error (error);
-  got_anonymous = sock_object_recvfrom (b, 64, 0, &from_anonymous, &error);
-  g_assert_no_error (error);
-  test_assert_bytes_eq (got_anonymous, "who?");
+  from_anonymous = test_datagram_exchange (anonymous, g_variant_new_string (path_b), b, "who?");
   assert_path_address (from_anonymous, "");
 }
 
@@ -499,7 +482,6 @@ test_dgram_abstract (Fixture       *fixture,
   g_autoptr(SockObject) a = NULL;
   g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) from = NULL;
-  g_autoptr(GBytes) got = NULL;
 
   g_test_summary ("AF_UNIX datagrams between abstract names report the "
                   "sender as `ay`");
@@ -509,13 +491,7 @@ test_dgram_abstract (Fixture       *fixture,
   test_assert_ok (sock_object_bind (a, bytes_address (name_a->data, name_a->len), &error), error);
   test_assert_ok (sock_object_bind (b, bytes_address (name_b->data, name_b->len), &error), error);
 
-  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "abs", 3, 0,
-                                       bytes_address (name_b->data, name_b->len), &error),
-                   ==, 3);
-  g_assert_no_error (error);
-  got = sock_object_recvfrom (b, 64, 0, &from, &error);
-  g_assert_no_error (error);
-  test_assert_bytes_eq (got, "abs");
+  from = test_datagram_exchange (a, bytes_address (name_b->data, name_b->len), b, "abs");
   assert_abstract_address (from, name_a);
 }
 
