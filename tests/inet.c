@@ -28,6 +28,33 @@ assert_inet_address (GVariant    *address,
     g_assert_cmpuint (got_port, !=, 0);
 }
 
+/* Skips the test, returning TRUE, where the kernel cannot bind to ::1. */
+static gboolean
+skip_without_ipv6 (void)
+{
+  if (test_have_ipv6 ())
+    return FALSE;
+  g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
+  return TRUE;
+}
+
+/* A datagram socket of @family bound to @address; its name, as getsockname()
+ * reports it, goes to @name. */
+static SockObject *
+dgram_bound_new (gint       family,
+                 GVariant  *address,
+                 GVariant **name)
+{
+  g_autoptr(GError) error = NULL;
+  SockObject *sock = test_socket_new (family, SOCK_DGRAM);
+
+  test_assert_ok (sock_object_bind (sock, address, &error), error);
+  *name = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+
+  return sock;
+}
+
 /* Echo, as in the seed's example -------------------------------------------- */
 
 static gpointer
@@ -111,7 +138,6 @@ test_echo_tcp (void)
 static void
 test_echo_udp (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) a = NULL;
   g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) a_name = NULL;
@@ -122,14 +148,8 @@ test_echo_udp (void)
   g_test_summary ("UDP sendto() and recvfrom() over 127.0.0.1, with the "
                   "sender's address reported as (sq)");
 
-  a = test_socket_new (AF_INET, SOCK_DGRAM);
-  b = test_socket_new (AF_INET, SOCK_DGRAM);
-  test_assert_ok (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  a_name = sock_object_getsockname (a, &error);
-  g_assert_no_error (error);
-  b_name = sock_object_getsockname (b, &error);
-  g_assert_no_error (error);
+  a = dgram_bound_new (AF_INET, g_variant_new ("(sq)", "127.0.0.1", 0), &a_name);
+  b = dgram_bound_new (AF_INET, g_variant_new ("(sq)", "127.0.0.1", 0), &b_name);
   assert_inet_address (a_name, "127.0.0.1", 0);
   assert_inet_address (b_name, "127.0.0.1", 0);
 
@@ -155,10 +175,7 @@ test_udp_truncate_and_empty (void)
                   "datagram; an empty datagram arrives as an empty GBytes");
 
   a = test_socket_new (AF_INET, SOCK_DGRAM);
-  b = test_socket_new (AF_INET, SOCK_DGRAM);
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  b_name = sock_object_getsockname (b, &error);
-  g_assert_no_error (error);
+  b = dgram_bound_new (AF_INET, g_variant_new ("(sq)", "127.0.0.1", 0), &b_name);
 
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "0123456789", 10, 0, b_name, &error),
                    ==, 10);
@@ -946,11 +963,8 @@ test_ipv6_tcp (void)
   g_test_summary ("AF_INET6 over ::1: bind with (sq), connect with (squu), "
                   "addresses come back as (squu)");
 
-  if (!test_have_ipv6 ())
-    {
-      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
-      return;
-    }
+  if (skip_without_ipv6 ())
+    return;
 
   listener = test_socket_new (AF_INET6, SOCK_STREAM);
   g_assert_true (SOCK_IS_INET_OBJECT (listener));
@@ -989,7 +1003,6 @@ test_ipv6_tcp (void)
 static void
 test_ipv6_udp (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) a = NULL;
   g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) a_name = NULL;
@@ -998,20 +1011,11 @@ test_ipv6_udp (void)
 
   g_test_summary ("AF_INET6 UDP sendto()/recvfrom() over ::1 with (squu) addresses");
 
-  if (!test_have_ipv6 ())
-    {
-      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
-      return;
-    }
+  if (skip_without_ipv6 ())
+    return;
 
-  a = test_socket_new (AF_INET6, SOCK_DGRAM);
-  b = test_socket_new (AF_INET6, SOCK_DGRAM);
-  test_assert_ok (sock_object_bind (a, g_variant_new ("(squu)", "::1", 0, 0, 0), &error), error);
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "::1", 0), &error), error);
-  a_name = sock_object_getsockname (a, &error);
-  g_assert_no_error (error);
-  b_name = sock_object_getsockname (b, &error);
-  g_assert_no_error (error);
+  a = dgram_bound_new (AF_INET6, g_variant_new ("(squu)", "::1", 0, 0, 0), &a_name);
+  b = dgram_bound_new (AF_INET6, g_variant_new ("(sq)", "::1", 0), &b_name);
   assert_inet6_loopback (a_name, 0);
   assert_inet6_loopback (b_name, 0);
 
@@ -1027,11 +1031,8 @@ test_ipv6_invalid (void)
 
   g_test_summary ("AF_INET6 rejects addresses of other shapes with EINVAL");
 
-  if (!test_have_ipv6 ())
-    {
-      g_test_skip ("The kernel cannot bind an AF_INET6 socket to ::1");
-      return;
-    }
+  if (skip_without_ipv6 ())
+    return;
 
   sock = test_socket_new (AF_INET6, SOCK_DGRAM);
   g_assert_false (sock_object_bind (sock, g_variant_new ("s", "::1"), &error));
