@@ -24,9 +24,11 @@ gboolean _sock_set_invalid_error    (GError      **error,
                                      ...) G_GNUC_PRINTF (2, 3);
 
 /* Maps a getaddrinfo()/getnameinfo() EAI_* code or an h_errno value into
- * SOCK_RESOLVER_ERROR. Returns FALSE. */
+ * SOCK_RESOLVER_ERROR; EAI_SYSTEM becomes SOCK_ERROR with @errsv, the errno
+ * saved right after the lookup. Returns FALSE. */
 gboolean _sock_set_gai_error        (GError      **error,
                                      gint          gai_code,
+                                     gint          errsv,
                                      const gchar  *what);
 gboolean _sock_set_h_errno_error    (GError      **error,
                                      gint          h_err,

@@ -96,11 +96,12 @@ resolver_code_from_gai (gint gai_code)
 gboolean
 _sock_set_gai_error (GError      **error,
                      gint          gai_code,
+                     gint          errsv,
                      const gchar  *what)
 {
-  /* EAI_SYSTEM means the real reason is in errno. */
+  /* EAI_SYSTEM means the real reason is in errno, saved by the caller. */
   if (gai_code == EAI_SYSTEM)
-    return _sock_set_errno_error (error, errno, "%s", what);
+    return _sock_set_errno_error (error, errsv, "%s", what);
 
   g_set_error (error, SOCK_RESOLVER_ERROR, resolver_code_from_gai (gai_code),
                "%s: %s", what, gai_strerror (gai_code));

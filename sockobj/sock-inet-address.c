@@ -63,8 +63,9 @@ _sock_inet_host_to_native (gint          family,
   gai = getaddrinfo (host, NULL, &hints, &result);
   if (gai != 0)
     {
+      gint errsv = errno;
       g_autofree gchar *what = g_strdup_printf ("resolve \"%s\"", host);
-      return _sock_set_gai_error (error, gai, what);
+      return _sock_set_gai_error (error, gai, errsv, what);
     }
 
   /* getaddrinfo() filled in any scope id ("fe80::1%lo") for us. */

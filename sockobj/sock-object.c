@@ -293,7 +293,6 @@ sock_object_real_accept (SockObject  *self,
       *address = from_native (self, &storage, length, error);
       if (*address == NULL)
         return NULL;
-      g_variant_ref_sink (*address);
     }
 
   return g_steal_pointer (&conn);
@@ -402,6 +401,7 @@ connect_common (SockObject  *self,
                 GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
+  g_autoptr(GError) closed_error = NULL;
   struct sockaddr_storage storage;
   socklen_t length;
   gint fd, err;
@@ -409,8 +409,12 @@ connect_common (SockObject  *self,
   if (!_sock_object_to_native (self, address, &storage, &length, error))
     return -1;
 
-  if ((fd = acquire_fd (priv, "connect", error)) < 0)
-    return -1;
+  if ((fd = acquire_fd (priv, "connect", &closed_error)) < 0)
+    {
+      /* EBADF is an errno, so connect_ex() returns it, as CPython does;
+       * connect() turns it into its error like any other. */
+      return closed_error->code;
+    }
   err = connect_fd (fd, &storage, length);
   release_fd (priv);
 
@@ -651,6 +655,10 @@ bytes_from_buffer (guint8 *buffer,
                    gsize   bufsize,
                    gsize   received)
 {
+  /* With MSG_TRUNC the kernel reports a datagram's full length, which may
+   * be more than the buffer holds: only bufsize bytes are data. */
+  received = MIN (received, bufsize);
+
   /* Give back the unused tail of a large buffer; keep small ones as they are. */
   if (received < bufsize && bufsize - received > 4096)
     buffer = g_realloc (buffer, MAX (received, 1));
@@ -732,8 +740,6 @@ sock_object_real_recvfrom (SockObject  *self,
           g_free (buffer);
           return NULL;
         }
-      if (*address != NULL)
-        g_variant_ref_sink (*address);
     }
 
   return bytes_from_buffer (buffer, bufsize, n);
@@ -1329,13 +1335,20 @@ sock_object_accept (SockObject  *self,
                     GVariant   **address,
                     GError     **error)
 {
+  SockObject *conn;
+
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (address != NULL)
     *address = NULL;
 
-  return SOCK_OBJECT_GET_CLASS (self)->accept (self, address, error);
+  conn = SOCK_OBJECT_GET_CLASS (self)->accept (self, address, error);
+  /* An override may hand back a floating or a full reference. */
+  if (address != NULL && *address != NULL)
+    g_variant_take_ref (*address);
+
+  return conn;
 }
 
 /**
@@ -1497,7 +1510,8 @@ sock_object_getpeername (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getpeername (self, error);
-  return address ? g_variant_ref_sink (address) : NULL;
+  /* An override may return a floating or a full reference. */
+  return address ? g_variant_take_ref (address) : NULL;
 }
 
 /**
@@ -1522,7 +1536,8 @@ sock_object_getsockname (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getsockname (self, error);
-  return address ? g_variant_ref_sink (address) : NULL;
+  /* An override may return a floating or a full reference. */
+  return address ? g_variant_take_ref (address) : NULL;
 }
 
 /**
@@ -1658,7 +1673,9 @@ sock_object_makefile (SockObject   *self,
  *
  * Receives data from the socket.
  *
- * A @bufsize the library cannot allocate fails with `EINVAL`.
+ * A @bufsize the library cannot allocate fails with `EINVAL`. The data
+ * never exceeds @bufsize, even when `MSG_TRUNC` makes the system report a
+ * longer datagram.
  *
  * Returns: (transfer full): the data received, empty at the end of the
  *   stream, or %NULL with @error set
@@ -1688,6 +1705,10 @@ sock_object_recv (SockObject  *self,
  *
  * Receives data into a buffer the caller provides; the allocation-free
  * form of [method@Sock.Object.recv].
+ *
+ * As with `recv(2)`, a datagram socket given `MSG_TRUNC` returns the
+ * datagram's full length, which may exceed @size; only @size bytes are
+ * written.
  *
  * This is for C: bindings cannot lend a buffer of a given size, so they
  * call [method@Sock.Object.recv] instead.
@@ -1734,13 +1755,20 @@ sock_object_recvfrom (SockObject  *self,
                       GVariant   **address,
                       GError     **error)
 {
+  GBytes *data;
+
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (address != NULL)
     *address = NULL;
 
-  return SOCK_OBJECT_GET_CLASS (self)->recvfrom (self, bufsize, flags, address, error);
+  data = SOCK_OBJECT_GET_CLASS (self)->recvfrom (self, bufsize, flags, address, error);
+  /* An override may hand back a floating or a full reference. */
+  if (address != NULL && *address != NULL)
+    g_variant_take_ref (*address);
+
+  return data;
 }
 
 /**

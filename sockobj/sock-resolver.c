@@ -274,7 +274,7 @@ sock_gethostbyaddr (const gchar  *ip_address,
       hints.ai_socktype = SOCK_STREAM;
       gai = getaddrinfo (ip_address, NULL, &hints, &result);
       if (gai != 0)
-        return _sock_set_gai_error (error, gai, what);
+        return _sock_set_gai_error (error, gai, errno, what);
 
       if (result->ai_family == AF_INET)
         {

@@ -192,6 +192,44 @@ test_udp_truncate_and_empty (void)
   g_assert_cmpuint (g_bytes_get_size (empty), ==, 0);
 }
 
+static void
+test_udp_msg_trunc (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GVariant) sender = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) got_from = NULL;
+  guint8 payload[3000];
+
+  g_test_summary ("With MSG_TRUNC the kernel reports a datagram's full length; "
+                  "recv() and recvfrom() still return only what their buffer "
+                  "held, never bytes past it");
+
+  for (gsize i = 0; i < sizeof payload; i++)
+    payload[i] = (guint8) ('a' + i % 26);
+
+  a = test_socket_new (AF_INET, SOCK_DGRAM);
+  b = dgram_bound_new (AF_INET, g_variant_new ("(sq)", "127.0.0.1", 0), &b_name);
+
+  g_assert_cmpint (sock_object_sendto (a, payload, sizeof payload, 0, b_name, &error),
+                   ==, sizeof payload);
+  g_assert_no_error (error);
+  got = sock_object_recv (b, 10, MSG_TRUNC, &error);
+  g_assert_no_error (error);
+  test_assert_bytes_eq (got, "abcdefghij");
+
+  g_assert_cmpint (sock_object_sendto (a, payload, sizeof payload, 0, b_name, &error),
+                   ==, sizeof payload);
+  g_assert_no_error (error);
+  got_from = sock_object_recvfrom (b, 16, MSG_TRUNC, &sender, &error);
+  g_assert_no_error (error);
+  test_assert_bytes_eq (got_from, "abcdefghijklmnop");
+  g_assert_nonnull (sender);
+}
+
 /* Addresses ----------------------------------------------------------------- */
 
 static void
@@ -1055,6 +1093,7 @@ main (int   argc,
   g_test_add_func ("/inet/echo/tcp", test_echo_tcp);
   g_test_add_func ("/inet/echo/udp", test_echo_udp);
   g_test_add_func ("/inet/udp/truncate-and-empty", test_udp_truncate_and_empty);
+  g_test_add_func ("/inet/udp/msg-trunc", test_udp_msg_trunc);
   g_test_add_func ("/inet/address/port-types", test_address_port_types);
   g_test_add_func ("/inet/address/any", test_address_any);
   g_test_add_func ("/inet/address/broadcast", test_address_broadcast);
