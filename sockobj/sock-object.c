@@ -356,6 +356,37 @@ sock_object_real_close (SockObject  *self,
   return TRUE;
 }
 
+/* The monotonic time at which the socket's SO_SNDTIMEO runs out, or -1
+ * when it has none. */
+static gint64
+send_timeout_deadline (gint fd)
+{
+  struct timeval tv = { 0 };
+  socklen_t len = sizeof tv;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) < 0 ||
+      (tv.tv_sec == 0 && tv.tv_usec == 0))
+    return -1;
+
+  return g_get_monotonic_time () + (gint64) tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec;
+}
+
+/* A poll() timeout in milliseconds for @deadline (-1: none), rounded up. */
+static gint
+poll_timeout_until (gint64 deadline)
+{
+  gint64 remaining;
+
+  if (deadline < 0)
+    return -1;
+
+  remaining = deadline - g_get_monotonic_time ();
+  if (remaining <= 0)
+    return 0;
+
+  return (gint) MIN ((remaining + 999) / 1000, G_MAXINT);
+}
+
 /* Returns 0 or the errno of a failed connect(). A TCP connect() interrupted
  * by a signal goes on in the kernel, so wait for it rather than calling
  * again; an AF_UNIX one is abandoned (the socket stays unconnected and polls
@@ -373,13 +404,21 @@ connect_fd (gint                           fd,
       gint err = 0;
       socklen_t err_len = sizeof err;
 
+      gint64 deadline;
+      gint ret;
+
       if (connect (fd, (const struct sockaddr *) storage, length) == 0)
         return 0;
       if (errno != EINTR)
         return errno;
 
-      while (poll (&pfd, 1, -1) < 0)
+      /* Wait no longer than the kernel would have: SO_SNDTIMEO bounds a
+       * blocking connect(), which then fails with EINPROGRESS. */
+      deadline = send_timeout_deadline (fd);
+      while ((ret = poll (&pfd, 1, poll_timeout_until (deadline))) <= 0)
         {
+          if (ret == 0)
+            return EINPROGRESS;
           if (errno != EINTR)
             return errno;
         }

@@ -498,6 +498,53 @@ check_blocked_connect (gint family)
 }
 
 static void
+test_connect_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) first = NULL;
+  g_autoptr(SockObject) second = NULL;
+  g_autoptr(GVariant) address = NULL;
+  struct timeval tv = { .tv_sec = 0, .tv_usec = 300 * 1000 };
+  Work work = { 0 };
+  GThread *thread;
+
+  g_test_summary ("A TCP connect() interrupted by signals still gives up when the "
+                  "socket's SO_SNDTIMEO runs out, as an uninterrupted one does "
+                  "(EINPROGRESS), instead of waiting without bound");
+  hard_watchdog_arm (30);
+
+  listener = hard_tcp_listener (0, &address);
+  first = hard_socket (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_connect (first, address, &error));
+  g_assert_no_error (error);
+
+  /* The queue is full, so this connect() waits for a SYN-ACK that never
+   * comes; only its 300 ms send timeout can end it. */
+  second = hard_socket (AF_INET, SOCK_STREAM);
+  g_assert_true (sock_object_setsockopt_bytes (second, SOL_SOCKET, SO_SNDTIMEO,
+                                               (const guint8 *) &tv, sizeof tv, &error));
+  g_assert_no_error (error);
+  work.sock = second;
+  work.address = g_variant_ref (address);
+
+  storm_start ();
+  thread = g_thread_new ("connect", connect_thread, &work);
+  g_thread_join (thread);
+  storm_stop ();
+
+  g_assert_false (work.ok);
+  g_assert_error (work.error, SOCK_ERROR, EINPROGRESS);
+  g_assert_cmpint (work.target.signals, >, 0);
+  g_assert_cmpuint (work.done, <, 10 * G_USEC_PER_SEC);
+  g_test_message ("connect() gave up after %" G_GSIZE_FORMAT " us; %d signals reached it",
+                  work.done, work.target.signals);
+
+  work_clear (&work);
+  hard_watchdog_disarm ();
+}
+
+static void
 test_connect_tcp (void)
 {
   g_test_summary ("A TCP connect() interrupted by signals while the listener's queue is "
@@ -675,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/signals/sendall", test_sendall);
   g_test_add_func ("/signals/connect/tcp", test_connect_tcp);
   g_test_add_func ("/signals/connect/unix", test_connect_unix);
+  g_test_add_func ("/signals/connect/timeout", test_connect_timeout);
   g_test_add_func ("/signals/dispositions", test_dispositions);
 
   return g_test_run ();
