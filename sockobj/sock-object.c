@@ -290,9 +290,15 @@ sock_object_real_accept (SockObject  *self,
 
   if (address != NULL)
     {
-      *address = from_native (self, &storage, length, error);
-      if (*address == NULL)
-        return NULL;
+      GError *local_error = NULL;
+
+      /* A family may answer NULL, without an error, for no address. */
+      *address = from_native (self, &storage, length, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
     }
 
   return g_steal_pointer (&conn);
@@ -501,6 +507,7 @@ get_name (SockObject   *self,
   SockObjectPrivate *priv = GET_PRIV (self);
   struct sockaddr_storage storage;
   socklen_t length = sizeof storage;
+  GVariant *address;
   gint fd, ret, errsv;
 
   if ((fd = acquire_fd (priv, what, error)) < 0)
@@ -515,7 +522,10 @@ get_name (SockObject   *self,
       return NULL;
     }
 
-  return from_native (self, &storage, length, error);
+  address = from_native (self, &storage, length, error);
+  if (address == NULL && error != NULL && *error == NULL)
+    _sock_set_errno_error (error, EAFNOSUPPORT, "%s: the system returned no address", what);
+  return address;
 }
 
 static GVariant *
