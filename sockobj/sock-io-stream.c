@@ -71,7 +71,12 @@ sock_io_stream_get_output_stream (GIOStream *stream)
 }
 
 /* Closes the input half and the descriptor, which never blocks; @error
- * keeps the first failure. */
+ * keeps the first failure. A half with an operation pending (another
+ * thread's read, an async one) fails with G_IO_ERROR_PENDING and stays
+ * open, but the descriptor is detached all the same: that operation then
+ * fails with G_IO_ERROR_CLOSED, and the descriptor is closed, exactly once,
+ * when the last operation or pollable source using it lets go (see
+ * sock-stream-fd.c), never while one still does. */
 static void
 close_input_and_fd (SockIOStream  *self,
                     GError       **error)

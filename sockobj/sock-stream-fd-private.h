@@ -13,8 +13,11 @@ G_BEGIN_DECLS
  * two raw halves each hold a reference; whoever closes it first (normally
  * g_io_stream_close()) makes every later operation fail with
  * G_IO_ERROR_CLOSED instead of touching a descriptor number the process may
- * have reused. The descriptor's file status flags (O_NONBLOCK in particular)
- * belong to the socket and are never changed here. */
+ * have reused. Operations already running, and pollable sources made before,
+ * keep the number reserved: the descriptor itself is closed, once, when the
+ * last of them is done with it (closing does not wake a blocked call). The
+ * descriptor's file status flags (O_NONBLOCK in particular) belong to the
+ * socket and are never changed here. */
 typedef struct _SockStreamFd SockStreamFd;
 
 SockStreamFd *_sock_stream_fd_new           (gint            fd);

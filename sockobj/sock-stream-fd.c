@@ -16,9 +16,18 @@
 
 #include "sock-stream-fd-private.h"
 
+/* Every operation pins the descriptor for as long as it uses the number
+ * (acquire_fd() ... release_fd()), as SockObject does: close detaches it at
+ * once (later operations see -1) but leaves closing it to whoever finishes
+ * last, itself when nothing is running, otherwise the last operation to
+ * release it. So no recv(), send() or poll(), and no pollable source, ever
+ * reaches a file that reused the number. Like close() on a socket, closing
+ * does not wake an operation blocked on the descriptor. */
 struct _SockStreamFd
 {
-  gint fd;
+  gint fd;             /* atomic: -1 once closed */
+  gint users;          /* atomic: operations and sources using fd */
+  gint pending_close;  /* atomic: fd detached by close while in use, or -1 */
 };
 
 SockStreamFd *
@@ -27,6 +36,7 @@ _sock_stream_fd_new (gint fd)
   SockStreamFd *self = g_atomic_rc_box_new0 (SockStreamFd);
 
   self->fd = fd;
+  self->pending_close = -1;
   return self;
 }
 
@@ -39,6 +49,8 @@ _sock_stream_fd_ref (SockStreamFd *self)
 static void
 sock_stream_fd_clear (SockStreamFd *self)
 {
+  /* Sources hold a reference, so nothing can be using the descriptor. */
+  g_assert (g_atomic_int_get (&self->users) == 0);
   _sock_stream_fd_close (self, NULL);
 }
 
@@ -48,22 +60,23 @@ _sock_stream_fd_unref (SockStreamFd *self)
   g_atomic_rc_box_release_full (self, (GDestroyNotify) sock_stream_fd_clear);
 }
 
+/* The number only, unpinned: for GFileDescriptorBased, whose callers own
+ * the consequences. */
 gint
 _sock_stream_fd_get (SockStreamFd *self)
 {
   return g_atomic_int_get (&self->fd);
 }
 
-gboolean
-_sock_stream_fd_close (SockStreamFd  *self,
-                       GError       **error)
+/* Closes the detached descriptor unless someone else already has. On Linux
+ * the descriptor is released even when close() reports EINTR, so it is
+ * never retried: that could close someone else's. */
+static gboolean
+close_pending (SockStreamFd  *self,
+               GError       **error)
 {
-  /* Swap in -1 before close() so that no later operation can reach a
-   * descriptor number that another open() may already have reused. */
-  gint fd = g_atomic_int_exchange (&self->fd, -1);
+  gint fd = g_atomic_int_exchange (&self->pending_close, -1);
 
-  /* On Linux the descriptor is released even when close() reports EINTR,
-   * so retrying could close someone else's. */
   if (fd >= 0 && close (fd) < 0 && errno != EINTR)
     {
       int errsv = errno;
@@ -72,6 +85,49 @@ _sock_stream_fd_close (SockStreamFd  *self,
                    "Error closing socket stream: %s", g_strerror (errsv));
       return FALSE;
     }
+
+  return TRUE;
+}
+
+static inline void
+release_fd (SockStreamFd *self)
+{
+  if (g_atomic_int_dec_and_test (&self->users) &&
+      G_UNLIKELY (g_atomic_int_get (&self->pending_close) >= 0))
+    close_pending (self, NULL);
+}
+
+/* Pins the descriptor and returns it, or returns -1 (pinning nothing) once
+ * the stream is closed. */
+static inline gint
+acquire_fd (SockStreamFd *self)
+{
+  gint fd;
+
+  g_atomic_int_inc (&self->users);
+  fd = g_atomic_int_get (&self->fd);
+  if (G_UNLIKELY (fd < 0))
+    release_fd (self);
+
+  return fd;
+}
+
+gboolean
+_sock_stream_fd_close (SockStreamFd  *self,
+                       GError       **error)
+{
+  /* Detach first, so that no later operation can pin the number. */
+  gint fd = g_atomic_int_exchange (&self->fd, -1);
+
+  if (fd < 0)
+    return TRUE;
+
+  /* Whoever finishes last closes: this call when nothing uses the
+   * descriptor, otherwise the last operation or source releasing it. An
+   * error closing it then goes unreported, as nobody is left to see it. */
+  g_atomic_int_set (&self->pending_close, fd);
+  if (g_atomic_int_get (&self->users) == 0)
+    return close_pending (self, error);
 
   return TRUE;
 }
@@ -184,35 +240,23 @@ wait_for_condition (gint           fd,
  * recv() and send() themselves, and then fails with G_IO_ERROR_TIMED_OUT;
  * those are only looked up once a call has to wait. */
 static gssize
-transfer (SockStreamFd  *self,
-          gboolean       sending,
-          void          *buffer,
-          gsize          count,
-          gboolean       blocking,
-          GCancellable  *cancellable,
-          GError       **error)
+transfer_pinned (SockStreamFd  *self,
+                 gint           fd,
+                 gboolean       sending,
+                 gint           flags,
+                 void          *buffer,
+                 gsize          count,
+                 gboolean       blocking,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  gint flags = sending ? MSG_NOSIGNAL : 0;
   gboolean have_deadline = FALSE;
   gint64 deadline = -1;
-  gint fd;
-
-  if (!blocking || cancellable != NULL)
-    flags |= MSG_DONTWAIT;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return -1;
 
   for (;;)
     {
       gssize result;
       int errsv;
-
-      if ((fd = _sock_stream_fd_get (self)) < 0)
-        {
-          set_closed_error (error);
-          return -1;
-        }
 
       if (sending)
         result = send (fd, buffer, count, flags);
@@ -225,7 +269,7 @@ transfer (SockStreamFd  *self,
       errsv = errno;
 
       if (errsv == EINTR)
-        continue;
+        goto again;
 
       if (errsv == EAGAIN || errsv == EWOULDBLOCK)
         {
@@ -259,7 +303,7 @@ transfer (SockStreamFd  *self,
            * between, MSG_DONTWAIT sends us back to poll() rather than
            * blocking past a cancellation or the deadline. */
           flags |= MSG_DONTWAIT;
-          continue;
+          goto again;
         }
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
@@ -267,7 +311,47 @@ transfer (SockStreamFd  *self,
                            : "Error receiving data: %s",
                    g_strerror (errsv));
       return -1;
+
+    again:
+      /* Closed while we waited: the number is still ours, but what arrives
+       * now belongs to whoever still has the socket. */
+      if (G_UNLIKELY (g_atomic_int_get (&self->fd) < 0))
+        {
+          set_closed_error (error);
+          return -1;
+        }
     }
+}
+
+static gssize
+transfer (SockStreamFd  *self,
+          gboolean       sending,
+          void          *buffer,
+          gsize          count,
+          gboolean       blocking,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  gint flags = sending ? MSG_NOSIGNAL : 0;
+  gssize result;
+  gint fd;
+
+  if (!blocking || cancellable != NULL)
+    flags |= MSG_DONTWAIT;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
+  if (G_UNLIKELY ((fd = acquire_fd (self)) < 0))
+    {
+      set_closed_error (error);
+      return -1;
+    }
+
+  result = transfer_pinned (self, fd, sending, flags, buffer, count, blocking,
+                            cancellable, error);
+  release_fd (self);
+  return result;
 }
 
 gssize
@@ -301,7 +385,7 @@ _sock_stream_fd_is_ready (SockStreamFd *self,
   gint result;
 
   /* A closed stream is "ready": its next operation fails without waiting. */
-  if ((pfd.fd = _sock_stream_fd_get (self)) < 0)
+  if ((pfd.fd = acquire_fd (self)) < 0)
     return TRUE;
 
   pfd.events = condition;
@@ -310,9 +394,57 @@ _sock_stream_fd_is_ready (SockStreamFd *self,
     result = g_poll (&pfd, 1, 0);
   while (result < 0 && errno == EINTR);
 
+  release_fd (self);
+
   /* POLLERR and POLLHUP count as ready too: the next call reports them. */
   return result != 0;
 }
+
+/* The child that polls the descriptor for a pollable source: a
+ * g_unix_fd_source_new() that also pins the descriptor for as long as the
+ * source lives, since the main loop may poll the number at any time until
+ * then. Ready whenever the descriptor polls for its condition (GLib's check
+ * for sources without a check function); the parent does the dispatching. */
+typedef struct
+{
+  GSource source;
+  SockStreamFd *fd;
+} SockStreamFdSource;
+
+static gboolean
+sock_stream_fd_source_dispatch (GSource     *source,
+                                GSourceFunc  callback,
+                                gpointer     user_data)
+{
+  /* The parent's callback is what runs; this one is a dummy. */
+  return G_SOURCE_CONTINUE;
+}
+
+/* g_pollable_source_new_full() sets a dummy closure on its child, which
+ * GObject only allows on sources that have a closure_callback. */
+static gboolean
+sock_stream_fd_source_closure_callback (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sock_stream_fd_source_finalize (GSource *source)
+{
+  SockStreamFdSource *fd_source = (SockStreamFdSource *) source;
+
+  release_fd (fd_source->fd);
+  _sock_stream_fd_unref (fd_source->fd);
+}
+
+static GSourceFuncs sock_stream_fd_source_funcs = {
+  NULL,
+  NULL,
+  sock_stream_fd_source_dispatch,
+  sock_stream_fd_source_finalize,
+  sock_stream_fd_source_closure_callback,
+  NULL,
+};
 
 GSource *
 _sock_stream_fd_create_source (SockStreamFd *self,
@@ -320,16 +452,21 @@ _sock_stream_fd_create_source (SockStreamFd *self,
                                GIOCondition  condition,
                                GCancellable *cancellable)
 {
-  g_autoptr(GSource) fd_source = NULL;
+  g_autoptr(GSource) child = NULL;
+  SockStreamFdSource *fd_source;
   gint fd;
 
-  if ((fd = _sock_stream_fd_get (self)) < 0)
+  if ((fd = acquire_fd (self)) < 0)
     return _sock_stream_ready_source_new (stream, cancellable);
 
-  /* g_pollable_source_new_full() gives the child its dummy callback; a
-   * second one here would invalidate the first and destroy the child. */
-  fd_source = g_unix_fd_source_new (fd, condition);
-  return g_pollable_source_new_full (stream, fd_source, cancellable);
+  /* The pin taken above is the source's, released when it is finalized. */
+  child = g_source_new (&sock_stream_fd_source_funcs, sizeof (SockStreamFdSource));
+  g_source_set_static_name (child, "SockStreamFdSource");
+  fd_source = (SockStreamFdSource *) child;
+  fd_source->fd = _sock_stream_fd_ref (self);
+  g_source_add_unix_fd (child, fd, condition);
+
+  return g_pollable_source_new_full (stream, child, cancellable);
 }
 
 GSource *

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <gio/gfiledescriptorbased.h>
@@ -1687,6 +1688,309 @@ test_no_fd_leaks (void)
   g_assert_cmpuint (test_count_open_fds (), ==, before);
 }
 
+/* Closing while the descriptor is in use ------------------------------------ */
+
+typedef struct
+{
+  GInputStream *input;
+  GCancellable *cancellable;
+  gint tid;
+  gchar buffer[16];
+  gssize n;
+  GError *error;
+  gint64 elapsed;
+} InFlightRead;
+
+static gpointer
+in_flight_read_thread (gpointer user_data)
+{
+  InFlightRead *ifr = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  g_atomic_int_set (&ifr->tid, (gint) syscall (SYS_gettid));
+  ifr->n = g_input_stream_read (ifr->input, ifr->buffer, sizeof ifr->buffer,
+                                ifr->cancellable, &ifr->error);
+  ifr->elapsed = g_get_monotonic_time () - start;
+  return NULL;
+}
+
+/* Waits (at most PRESENT_MS) until thread @tid of this process sleeps with
+ * @input's read pending, that is in recv() or poll(), then a little longer. */
+static void
+wait_until_blocked (GInputStream *input,
+                    gint         *tid)
+{
+  gint64 deadline = g_get_monotonic_time () + PRESENT_MS * 1000;
+
+  for (;;)
+    {
+      g_autofree gchar *path = NULL;
+      g_autofree gchar *stat = NULL;
+      const gchar *end;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+
+      if (g_atomic_int_get (tid) != 0 && g_input_stream_has_pending (input))
+        {
+          path = g_strdup_printf ("/proc/self/task/%d/stat", g_atomic_int_get (tid));
+          if (g_file_get_contents (path, &stat, NULL, NULL) &&
+              (end = strrchr (stat, ')')) != NULL && end[1] == ' ' && end[2] == 'S')
+            break;
+        }
+
+      g_usleep (1000);
+    }
+
+  g_usleep (20 * 1000);
+}
+
+/* Asserts that pipe @fds is open and holds exactly @expected, which nobody
+ * has read. */
+static void
+assert_pipe_untouched (const gint   fds[2],
+                       const gchar *expected)
+{
+  gchar buffer[32];
+  gssize n;
+
+  g_assert_true (test_fd_is_open (fds[0]));
+  g_assert_true (test_fd_is_open (fds[1]));
+  g_assert_true (fd_poll (fds[0], POLLIN, 0));
+  n = read (fds[0], buffer, sizeof buffer);
+  g_assert_cmpint (n, ==, (gssize) strlen (expected));
+  g_assert_cmpmem (buffer, n, expected, strlen (expected));
+  g_assert_false (fd_poll (fds[0], POLLIN, 0));
+}
+
+static void
+close_pipe (gint fds[2])
+{
+  g_assert_cmpint (close (fds[0]), ==, 0);
+  g_assert_cmpint (close (fds[1]), ==, 0);
+}
+
+/* Either the read failed as closed and what the peer sent is still on the
+ * socket, or the read returned it: never anything else. */
+static void
+assert_read_closed_or_data (SockObject  *client,
+                            gssize       n,
+                            const gchar *buffer,
+                            GError      *error,
+                            const gchar *sent)
+{
+  gsize length = strlen (sent);
+
+  if (n < 0)
+    {
+      g_autoptr(GBytes) rest = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+      g_assert_true (peer_has_data (client, PRESENT_MS));
+      rest = sock_object_recv (client, 64, 0, &local_error);
+      g_assert_no_error (local_error);
+      test_assert_bytes_eq (rest, sent);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (n, ==, (gssize) length);
+      g_assert_cmpmem (buffer, n, sent, length);
+    }
+}
+
+enum
+{
+  IN_FLIGHT_PLAIN,        /* blocked in the kernel's recv() */
+  IN_FLIGHT_CANCELLABLE,  /* blocked in poll() */
+  IN_FLIGHT_NONBLOCKING,  /* poll() too: the socket is non-blocking */
+};
+
+static void
+test_close_during_read (gconstpointer data)
+{
+  gint variant = GPOINTER_TO_INT (data);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  InFlightRead ifr = { NULL, };
+  GThread *thread;
+  gint pipe_fds[2], later_fds[2];
+  gint fd;
+
+  g_test_summary ("Closing the stream while another thread is blocked "
+                  "reading it keeps the descriptor number reserved until "
+                  "that read returns: a file opened meanwhile never gets "
+                  "the number, and the read only ever sees the socket");
+  arm_watchdog ();
+
+  test_tcp_pair (&client, &server);
+  if (variant == IN_FLIGHT_NONBLOCKING)
+    g_assert_true (sock_object_setblocking (client, FALSE, NULL));
+  stream = makefile (client, "rwb", 0);
+  fd = raw_fd_of_input (g_io_stream_get_input_stream (stream));
+
+  ifr.input = g_io_stream_get_input_stream (stream);
+  if (variant == IN_FLIGHT_CANCELLABLE)
+    ifr.cancellable = cancellable;
+  thread = g_thread_new ("in-flight-read", in_flight_read_thread, &ifr);
+  wait_until_blocked (ifr.input, &ifr.tid);
+
+  /* The half with the read pending cannot be closed, and says so; the
+   * stream and its descriptor are closed all the same. */
+  g_assert_false (g_io_stream_close (stream, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  g_assert_true (g_io_stream_is_closed (stream));
+  g_assert_cmpint (raw_fd_of_input (ifr.input), ==, -1);
+
+  /* Files opened now must not get the number the read still uses. */
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  g_assert_cmpint (write (pipe_fds[1], "pipe", 4), ==, 4);
+  g_assert_cmpint (pipe_fds[0], !=, fd);
+  g_assert_cmpint (pipe_fds[1], !=, fd);
+  g_assert_true (test_fd_is_open (fd));
+
+  /* Wake the read (bounded by SO_RCVTIMEO in any case). */
+  peer_send (server, "sock");
+  g_thread_join (thread);
+  g_assert_cmpint (ifr.elapsed, <, PRESENT_MS * 1000);
+
+  assert_pipe_untouched (pipe_fds, "pipe");
+  assert_read_closed_or_data (client, ifr.n, ifr.buffer, ifr.error, "sock");
+  g_clear_error (&ifr.error);
+
+  /* The read returning released the number, once. */
+  g_assert_false (test_fd_is_open (fd));
+  g_assert_cmpint (pipe (later_fds), ==, 0);
+  g_assert_cmpint (g_input_stream_read (ifr.input, ifr.buffer, sizeof ifr.buffer,
+                                        NULL, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_true (g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (ifr.input)));
+  g_clear_object (&stream);
+  g_assert_true (test_fd_is_open (later_fds[0]));
+  g_assert_true (test_fd_is_open (later_fds[1]));
+
+  close_pipe (later_fds);
+  close_pipe (pipe_fds);
+}
+
+static void
+read_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  InFlightRead *ifr = user_data;
+
+  ifr->n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &ifr->error);
+  g_atomic_int_set (&ifr->tid, 1);
+}
+
+static void
+run_until_fd_closed (gint fd)
+{
+  gint64 deadline = g_get_monotonic_time () + PRESENT_MS * 1000;
+
+  while (test_fd_is_open (fd))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+test_close_during_source (gconstpointer data)
+{
+  gint bufsize = GPOINTER_TO_INT (data);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) source = NULL;
+  InFlightRead ifr = { NULL, };
+  gint pipe_fds[2];
+  gboolean done = FALSE;
+  gint fd;
+
+  g_test_summary ("Closing the stream while a pollable source or an async "
+                  "read polls its descriptor keeps the number reserved "
+                  "until the source goes away");
+  arm_watchdog ();
+
+  test_tcp_pair (&client, &server);
+
+  /* A source made and attached, with nothing pending. */
+  stream = makefile (client, "rwb", bufsize);
+  ifr.input = g_io_stream_get_input_stream (stream);
+  fd = raw_fd_of_input (ifr.input);
+  source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (ifr.input), NULL);
+  g_source_set_callback (source, set_flag, &done, NULL);
+  g_source_attach (source, NULL);
+  run_for (20);
+  g_assert_false (done);
+
+  close_stream (stream);
+  g_assert_true (test_fd_is_open (fd));
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  g_assert_cmpint (write (pipe_fds[1], "pipe", 4), ==, 4);
+  g_assert_cmpint (pipe_fds[0], !=, fd);
+  g_assert_cmpint (pipe_fds[1], !=, fd);
+  run_for (20);
+  g_assert_false (done);
+  g_source_destroy (source);
+  g_clear_pointer (&source, g_source_unref);
+  run_until_fd_closed (fd);
+  assert_pipe_untouched (pipe_fds, "pipe");
+  close_pipe (pipe_fds);
+  g_clear_object (&stream);
+
+  /* An async read waiting on the main loop. */
+  stream = makefile (client, "rwb", bufsize);
+  ifr.input = g_io_stream_get_input_stream (stream);
+  fd = raw_fd_of_input (ifr.input);
+  g_input_stream_read_async (ifr.input, ifr.buffer, sizeof ifr.buffer,
+                             G_PRIORITY_DEFAULT, NULL, read_done, &ifr);
+  run_for (20);
+  g_assert_cmpint (g_atomic_int_get (&ifr.tid), ==, 0);
+
+  g_assert_false (g_io_stream_close (stream, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  g_assert_true (test_fd_is_open (fd));
+
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  g_assert_cmpint (write (pipe_fds[1], "pipe", 4), ==, 4);
+  g_assert_cmpint (pipe_fds[0], !=, fd);
+  g_assert_cmpint (pipe_fds[1], !=, fd);
+  run_for (20);
+  g_assert_cmpint (g_atomic_int_get (&ifr.tid), ==, 0);
+
+  peer_send (server, "sock");
+  {
+    gint64 deadline = g_get_monotonic_time () + PRESENT_MS * 1000;
+
+    while (g_atomic_int_get (&ifr.tid) == 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+  }
+  assert_read_closed_or_data (client, ifr.n, ifr.buffer, ifr.error, "sock");
+  g_clear_error (&ifr.error);
+  run_until_fd_closed (fd);
+  assert_pipe_untouched (pipe_fds, "pipe");
+
+  g_clear_object (&stream);
+  g_assert_true (test_fd_is_open (pipe_fds[0]));
+  g_assert_true (test_fd_is_open (pipe_fds[1]));
+  close_pipe (pipe_fds);
+}
+
 /* Modes ----------------------------------------------------------------------- */
 
 static void
@@ -1922,6 +2226,16 @@ main (int   argc,
   g_test_add_func ("/stream/close/halves", test_close_halves);
   g_test_add_func ("/stream/close/no-sigpipe", test_no_sigpipe);
   g_test_add_func ("/stream/close/no-fd-leaks", test_no_fd_leaks);
+  g_test_add_data_func ("/stream/close/during-read/plain",
+                        GINT_TO_POINTER (IN_FLIGHT_PLAIN), test_close_during_read);
+  g_test_add_data_func ("/stream/close/during-read/cancellable",
+                        GINT_TO_POINTER (IN_FLIGHT_CANCELLABLE), test_close_during_read);
+  g_test_add_data_func ("/stream/close/during-read/nonblocking",
+                        GINT_TO_POINTER (IN_FLIGHT_NONBLOCKING), test_close_during_read);
+  g_test_add_data_func ("/stream/close/during-source/unbuffered",
+                        GINT_TO_POINTER (0), test_close_during_source);
+  g_test_add_data_func ("/stream/close/during-source/buffered",
+                        GINT_TO_POINTER (-1), test_close_during_source);
 
   g_test_add_func ("/stream/mode/valid", test_mode_valid);
   g_test_add_func ("/stream/mode/invalid", test_mode_invalid);
