@@ -22,14 +22,6 @@ SockObject *_sock_object_new_for_fd      (GType         gtype,
 /* The GType sock_socket() uses for @family, or G_TYPE_INVALID. */
 GType       _sock_object_type_for_family (gint          family);
 
-/* Every operation on the descriptor runs between acquire and release: a
- * concurrent close() only detaches the number, and the last user closes it,
- * so a call never reaches a descriptor number that was reused meanwhile.
- * Acquire fails with SOCK_ERROR / EBADF once the socket is closed. */
-gint        _sock_object_acquire_fd      (SockObject   *self,
-                                          GError      **error);
-void        _sock_object_release_fd      (SockObject   *self);
-
 /* Runs the family's address_to_native hook into @storage. */
 gboolean    _sock_object_to_native       (SockObject              *self,
                                           GVariant                *address,

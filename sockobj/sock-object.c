@@ -13,6 +13,7 @@
 
 #include "sock-error.h"
 #include "sock-error-private.h"
+#include "sock-fd-guard-private.h"
 #include "sock-io-stream-private.h"
 #include "sock-object.h"
 #include "sock-object-private.h"
@@ -50,9 +51,7 @@
 
 typedef struct
 {
-  gint fd;             /* atomic: -1 once closed */
-  gint users;          /* atomic: calls running on fd */
-  gint pending_close;  /* atomic: fd detached by close() while in use */
+  SockFdGuard guard;   /* the descriptor; see sock-fd-guard-private.h */
   gint create_errno;   /* why constructed() could not make a socket */
   gint family;
   gint type;
@@ -93,35 +92,22 @@ static GPrivate adoption_key;
 
 /* Descriptor ownership ---------------------------------------------------- */
 
-static void
-close_pending (SockObjectPrivate *priv)
-{
-  gint fd = g_atomic_int_exchange (&priv->pending_close, -1);
-
-  if (fd >= 0)
-    close (fd);
-}
-
 static inline void
 release_fd (SockObjectPrivate *priv)
 {
-  if (g_atomic_int_dec_and_test (&priv->users) &&
-      G_UNLIKELY (g_atomic_int_get (&priv->pending_close) >= 0))
-    close_pending (priv);
+  _sock_fd_guard_release (&priv->guard);
 }
 
+/* Pins the descriptor for one call, or fails with EBADF once closed. */
 static inline gint
 acquire_fd (SockObjectPrivate  *priv,
             const gchar        *what,
             GError            **error)
 {
-  gint fd;
+  gint fd = _sock_fd_guard_acquire (&priv->guard);
 
-  g_atomic_int_inc (&priv->users);
-  fd = g_atomic_int_get (&priv->fd);
   if (G_UNLIKELY (fd < 0))
     {
-      release_fd (priv);
       if (priv->create_errno != 0)
         _sock_set_errno_error (error, priv->create_errno,
                                "%s: the socket could not be created", what);
@@ -133,18 +119,6 @@ acquire_fd (SockObjectPrivate  *priv,
   return fd;
 }
 
-gint
-_sock_object_acquire_fd (SockObject  *self,
-                         GError     **error)
-{
-  return acquire_fd (GET_PRIV (self), "socket", error);
-}
-
-void
-_sock_object_release_fd (SockObject *self)
-{
-  release_fd (GET_PRIV (self));
-}
 
 static SockObject *
 new_adopting (GType         gtype,
@@ -337,28 +311,18 @@ sock_object_real_close (SockObject  *self,
                         GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  gint fd;
+  gint errsv;
 
-  fd = g_atomic_int_exchange (&priv->fd, -1);
-  if (fd < 0)
+  /* Closed now, or by the last call still using the descriptor. */
+  if (!_sock_fd_guard_close (&priv->guard, &errsv))
     return TRUE;
 
-  /* Whoever finishes last closes: this call when nothing runs on the
-   * descriptor, otherwise the last call still using it. */
-  g_atomic_int_set (&priv->pending_close, fd);
-  if (g_atomic_int_get (&priv->users) == 0)
-    {
-      fd = g_atomic_int_exchange (&priv->pending_close, -1);
-      /* Never retried: after EINTR the descriptor is already gone. */
-      if (fd >= 0 && close (fd) < 0 && errno != EINTR && errno != ECONNRESET)
-        {
-          gint errsv = errno;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILENO]);
-          return _sock_set_errno_error (error, errsv, "close");
-        }
-    }
-
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILENO]);
+
+  /* As CPython: a reset connection is closed all the same. */
+  if (errsv != 0 && errsv != ECONNRESET)
+    return _sock_set_errno_error (error, errsv, "close");
+
   return TRUE;
 }
 
@@ -493,7 +457,7 @@ sock_object_real_connect_ex (SockObject  *self,
 static gint
 sock_object_real_fileno (SockObject *self)
 {
-  return g_atomic_int_get (&GET_PRIV (self)->fd);
+  return _sock_fd_guard_peek (&GET_PRIV (self)->guard);
 }
 
 typedef int (*NameFunc) (int, struct sockaddr *, socklen_t *);
@@ -1029,6 +993,7 @@ sock_object_constructed (GObject *object)
   SockObjectPrivate *priv = GET_PRIV (self);
   SockAdoption *adoption = g_private_get (&adoption_key);
   gint type_flags = priv->type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+  gint fd;
 
   G_OBJECT_CLASS (sock_object_parent_class)->constructed (object);
 
@@ -1046,13 +1011,13 @@ sock_object_constructed (GObject *object)
   if (adoption != NULL)
     {
       g_private_set (&adoption_key, NULL);
-      priv->fd = adoption->fd;
-      adoption->fd = -1;
+      _sock_fd_guard_init (&priv->guard, adoption->fd);
       if (!adoption->blocking_known)
         {
-          gint flags = fcntl (priv->fd, F_GETFL);
+          gint flags = fcntl (adoption->fd, F_GETFL);
           priv->blocking = flags < 0 || !(flags & O_NONBLOCK);
         }
+      adoption->fd = -1;
       return;
     }
 
@@ -1062,10 +1027,11 @@ sock_object_constructed (GObject *object)
       return;
     }
 
-  priv->fd = socket (priv->family, priv->type | SOCK_CLOEXEC | (type_flags & SOCK_NONBLOCK),
-                     priv->proto);
-  if (priv->fd < 0)
+  fd = socket (priv->family, priv->type | SOCK_CLOEXEC | (type_flags & SOCK_NONBLOCK),
+               priv->proto);
+  if (fd < 0)
     priv->create_errno = errno;
+  _sock_fd_guard_init (&priv->guard, fd);
   priv->blocking = !(type_flags & SOCK_NONBLOCK);
 }
 
@@ -1073,11 +1039,10 @@ static void
 sock_object_finalize (GObject *object)
 {
   SockObjectPrivate *priv = GET_PRIV (SOCK_OBJECT (object));
+  gint errsv;
 
   /* No call can be running any more: nobody holds a reference. */
-  close_pending (priv);
-  if (priv->fd >= 0)
-    close (priv->fd);
+  _sock_fd_guard_close (&priv->guard, &errsv);
 
   G_OBJECT_CLASS (sock_object_parent_class)->finalize (object);
 }
@@ -1103,7 +1068,7 @@ sock_object_get_property (GObject    *object,
       g_value_set_int (value, priv->proto);
       break;
     case PROP_FILENO:
-      g_value_set_int (value, g_atomic_int_get (&priv->fd));
+      g_value_set_int (value, _sock_fd_guard_peek (&priv->guard));
       break;
     case PROP_BLOCKING:
       g_value_set_boolean (value, priv->blocking);
@@ -1258,8 +1223,7 @@ sock_object_init (SockObject *self)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
 
-  priv->fd = -1;
-  priv->pending_close = -1;
+  _sock_fd_guard_init (&priv->guard, -1);
   priv->family = -1;
   priv->type = SOCK_STREAM;
   priv->blocking = TRUE;

@@ -10,24 +10,18 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include <glib-unix.h>
 
+#include "sock-fd-guard-private.h"
 #include "sock-stream-fd-private.h"
 
-/* Every operation pins the descriptor for as long as it uses the number
- * (acquire_fd() ... release_fd()), as SockObject does: close detaches it at
- * once (later operations see -1) but leaves closing it to whoever finishes
- * last, itself when nothing is running, otherwise the last operation to
- * release it. So no recv(), send() or poll(), and no pollable source, ever
- * reaches a file that reused the number. Like close() on a socket, closing
- * does not wake an operation blocked on the descriptor. */
+/* Every operation, and every pollable source for as long as it lives, pins
+ * the descriptor with the same guard as SockObject (sock-fd-guard-private.h),
+ * so no recv(), send() or poll() ever reaches a file that reused the number. */
 struct _SockStreamFd
 {
-  gint fd;             /* atomic: -1 once closed */
-  gint users;          /* atomic: operations and sources using fd */
-  gint pending_close;  /* atomic: fd detached by close while in use, or -1 */
+  SockFdGuard guard;
 };
 
 SockStreamFd *
@@ -35,8 +29,7 @@ _sock_stream_fd_new (gint fd)
 {
   SockStreamFd *self = g_atomic_rc_box_new0 (SockStreamFd);
 
-  self->fd = fd;
-  self->pending_close = -1;
+  _sock_fd_guard_init (&self->guard, fd);
   return self;
 }
 
@@ -50,7 +43,7 @@ static void
 sock_stream_fd_clear (SockStreamFd *self)
 {
   /* Sources hold a reference, so nothing can be using the descriptor. */
-  g_assert (g_atomic_int_get (&self->users) == 0);
+  g_assert (g_atomic_int_get (&self->guard.users) == 0);
   _sock_stream_fd_close (self, NULL);
 }
 
@@ -65,69 +58,34 @@ _sock_stream_fd_unref (SockStreamFd *self)
 gint
 _sock_stream_fd_get (SockStreamFd *self)
 {
-  return g_atomic_int_get (&self->fd);
-}
-
-/* Closes the detached descriptor unless someone else already has. On Linux
- * the descriptor is released even when close() reports EINTR, so it is
- * never retried: that could close someone else's. */
-static gboolean
-close_pending (SockStreamFd  *self,
-               GError       **error)
-{
-  gint fd = g_atomic_int_exchange (&self->pending_close, -1);
-
-  if (fd >= 0 && close (fd) < 0 && errno != EINTR)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Error closing socket stream: %s", g_strerror (errsv));
-      return FALSE;
-    }
-
-  return TRUE;
+  return _sock_fd_guard_peek (&self->guard);
 }
 
 static inline void
 release_fd (SockStreamFd *self)
 {
-  if (g_atomic_int_dec_and_test (&self->users) &&
-      G_UNLIKELY (g_atomic_int_get (&self->pending_close) >= 0))
-    close_pending (self, NULL);
+  _sock_fd_guard_release (&self->guard);
 }
 
-/* Pins the descriptor and returns it, or returns -1 (pinning nothing) once
- * the stream is closed. */
+/* Pins the descriptor, or returns -1 once the stream is closed. */
 static inline gint
 acquire_fd (SockStreamFd *self)
 {
-  gint fd;
-
-  g_atomic_int_inc (&self->users);
-  fd = g_atomic_int_get (&self->fd);
-  if (G_UNLIKELY (fd < 0))
-    release_fd (self);
-
-  return fd;
+  return _sock_fd_guard_acquire (&self->guard);
 }
 
 gboolean
 _sock_stream_fd_close (SockStreamFd  *self,
                        GError       **error)
 {
-  /* Detach first, so that no later operation can pin the number. */
-  gint fd = g_atomic_int_exchange (&self->fd, -1);
+  gint errsv;
 
-  if (fd < 0)
-    return TRUE;
-
-  /* Whoever finishes last closes: this call when nothing uses the
-   * descriptor, otherwise the last operation or source releasing it. An
-   * error closing it then goes unreported, as nobody is left to see it. */
-  g_atomic_int_set (&self->pending_close, fd);
-  if (g_atomic_int_get (&self->users) == 0)
-    return close_pending (self, error);
+  if (_sock_fd_guard_close (&self->guard, &errsv) && errsv != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Error closing socket stream: %s", g_strerror (errsv));
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -315,7 +273,7 @@ transfer_pinned (SockStreamFd  *self,
     again:
       /* Closed while we waited: the number is still ours, but what arrives
        * now belongs to whoever still has the socket. */
-      if (G_UNLIKELY (g_atomic_int_get (&self->fd) < 0))
+      if (G_UNLIKELY (_sock_fd_guard_peek (&self->guard) < 0))
         {
           set_closed_error (error);
           return -1;

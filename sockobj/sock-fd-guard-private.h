@@ -1,0 +1,104 @@
+/* sock-fd-guard-private.h: a descriptor that calls pin and close detaches
+ *
+ * Shared by SockObject and the makefile() stream. Every use of the number
+ * runs between acquire and release. Closing detaches the number at once, so
+ * later acquires fail, but leaves the close(2) to whoever finishes last:
+ * the closer itself when nothing is running, otherwise the last user to
+ * release. So no call ever reaches a file that reused the number. Closing
+ * does not wake a call blocked on the descriptor.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint fd;             /* atomic: -1 once closed */
+  gint users;          /* atomic: calls (and sources) using fd */
+  gint pending_close;  /* atomic: fd detached while in use, or -1 */
+} SockFdGuard;
+
+static inline void
+_sock_fd_guard_init (SockFdGuard *guard,
+                     gint         fd)
+{
+  guard->fd = fd;
+  guard->users = 0;
+  guard->pending_close = -1;
+}
+
+/* The number, unpinned: for fileno() and the like. */
+static inline gint
+_sock_fd_guard_peek (SockFdGuard *guard)
+{
+  return g_atomic_int_get (&guard->fd);
+}
+
+/* Closes the detached descriptor unless another thread already has.
+ * Returns 0, or the errno of a failed close(). Never retried: on Linux the
+ * number is released even when close() reports EINTR, so a retry could
+ * close somebody else's file. */
+static inline gint
+_sock_fd_guard_close_pending (SockFdGuard *guard)
+{
+  gint fd = g_atomic_int_exchange (&guard->pending_close, -1);
+
+  if (fd >= 0 && close (fd) < 0 && errno != EINTR)
+    return errno;
+
+  return 0;
+}
+
+static inline void
+_sock_fd_guard_release (SockFdGuard *guard)
+{
+  if (g_atomic_int_dec_and_test (&guard->users) &&
+      G_UNLIKELY (g_atomic_int_get (&guard->pending_close) >= 0))
+    _sock_fd_guard_close_pending (guard);
+}
+
+/* Pins the descriptor and returns it, or returns -1, pinning nothing, once
+ * it is closed. */
+static inline gint
+_sock_fd_guard_acquire (SockFdGuard *guard)
+{
+  gint fd;
+
+  g_atomic_int_inc (&guard->users);
+  fd = g_atomic_int_get (&guard->fd);
+  if (G_UNLIKELY (fd < 0))
+    _sock_fd_guard_release (guard);
+
+  return fd;
+}
+
+/* Detaches the descriptor and closes it now if nothing uses it. Returns
+ * FALSE when it was already closed; otherwise stores in @close_errno 0 or
+ * the errno of a close() made now (one left to a user goes unreported,
+ * since nobody is left to see it). */
+static inline gboolean
+_sock_fd_guard_close (SockFdGuard *guard,
+                      gint        *close_errno)
+{
+  gint fd = g_atomic_int_exchange (&guard->fd, -1);
+
+  *close_errno = 0;
+  if (fd < 0)
+    return FALSE;
+
+  g_atomic_int_set (&guard->pending_close, fd);
+  if (g_atomic_int_get (&guard->users) == 0)
+    *close_errno = _sock_fd_guard_close_pending (guard);
+
+  return TRUE;
+}
+
+G_END_DECLS
