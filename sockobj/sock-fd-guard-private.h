@@ -4,8 +4,14 @@
  * runs between acquire and release. Closing detaches the number at once, so
  * later acquires fail, but leaves the close(2) to whoever finishes last:
  * the closer itself when nothing is running, otherwise the last user to
- * release. So no call ever reaches a file that reused the number. Closing
- * does not wake a call blocked on the descriptor.
+ * release. So no call ever reaches a file that reused the number.
+ *
+ * Closing also signals the guard's wakeup, an eventfd made the first time
+ * something has to wait on the descriptor: every wait of the I/O layer
+ * (sock-io-private.h) and every source polls it beside the descriptor, so a
+ * close ends them rather than leaving them pinned to a connection nobody
+ * can use. A call blocked inside the kernel (a blocking descriptor with no
+ * timeout) is not woken; shutdown() does that.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,6 +30,7 @@ typedef struct
   gint fd;             /* atomic: -1 once closed */
   gint users;          /* atomic: calls (and sources) using fd */
   gint pending_close;  /* atomic: fd detached while in use, or -1 */
+  gint wakeup_fd;      /* atomic: the eventfd close() signals, or -1 */
 } SockFdGuard;
 
 static inline void
@@ -33,6 +40,7 @@ _sock_fd_guard_init (SockFdGuard *guard,
   guard->fd = fd;
   guard->users = 0;
   guard->pending_close = -1;
+  guard->wakeup_fd = -1;
 }
 
 /* The number, unpinned: for fileno() and the like. */
@@ -40,6 +48,12 @@ static inline gint
 _sock_fd_guard_peek (SockFdGuard *guard)
 {
   return g_atomic_int_get (&guard->fd);
+}
+
+static inline gboolean
+_sock_fd_guard_is_closed (SockFdGuard *guard)
+{
+  return g_atomic_int_get (&guard->fd) < 0;
 }
 
 /* Closes the detached descriptor unless another thread already has.
@@ -80,25 +94,22 @@ _sock_fd_guard_acquire (SockFdGuard *guard)
   return fd;
 }
 
-/* Detaches the descriptor and closes it now if nothing uses it. Returns
- * FALSE when it was already closed; otherwise stores in @close_errno 0 or
- * the errno of a close() made now (one left to a user goes unreported,
- * since nobody is left to see it). */
-static inline gboolean
-_sock_fd_guard_close (SockFdGuard *guard,
-                      gint        *close_errno)
-{
-  gint fd = g_atomic_int_exchange (&guard->fd, -1);
+/* The eventfd that close() signals, made on first use; -1 only if the
+ * system refuses one (waits then see a close at their next wakeup). */
+gint     _sock_fd_guard_get_wakeup (SockFdGuard *guard);
 
-  *close_errno = 0;
-  if (fd < 0)
-    return FALSE;
+/* Detaches the descriptor, wakes every wait and source, and closes it now
+ * if nothing uses it. Returns FALSE when it was already closed; otherwise
+ * stores in @close_errno 0 or the errno of a close() made now (one left to a
+ * user goes unreported, since nobody is left to see it). */
+gboolean _sock_fd_guard_close      (SockFdGuard *guard,
+                                    gint        *close_errno);
 
-  g_atomic_int_set (&guard->pending_close, fd);
-  if (g_atomic_int_get (&guard->users) == 0)
-    *close_errno = _sock_fd_guard_close_pending (guard);
+/* Detaches the descriptor without closing it, waiting first until no call
+ * uses it, and wakes what waits; returns it, or -1 when already closed. */
+gint     _sock_fd_guard_steal      (SockFdGuard *guard);
 
-  return TRUE;
-}
+/* Frees what the guard owns; the descriptor must be closed and unused. */
+void     _sock_fd_guard_clear      (SockFdGuard *guard);
 
 G_END_DECLS

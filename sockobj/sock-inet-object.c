@@ -58,9 +58,24 @@ sock_inet_object_address_from_native (SockObject    *object,
 }
 
 static void
+sock_inet_object_constructed (GObject *object)
+{
+  SockObject *self = SOCK_OBJECT (object);
+  gint family = sock_object_get_family (self);
+
+  /* Only this class's families have addresses it can convert. */
+  if (family >= 0 && family != AF_INET && family != AF_INET6)
+    _sock_object_set_create_errno (self, EAFNOSUPPORT);
+
+  G_OBJECT_CLASS (sock_inet_object_parent_class)->constructed (object);
+}
+
+static void
 sock_inet_object_class_init (SockInetObjectClass *klass)
 {
   SockObjectClass *object_class = SOCK_OBJECT_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->constructed = sock_inet_object_constructed;
 
   object_class->address_to_native = sock_inet_object_address_to_native;
   object_class->address_from_native = sock_inet_object_address_from_native;
@@ -69,6 +84,7 @@ sock_inet_object_class_init (SockInetObjectClass *klass)
 static void
 sock_inet_object_init (SockInetObject *self)
 {
+  _sock_object_set_default_family (SOCK_OBJECT (self), AF_INET);
 }
 
 /**

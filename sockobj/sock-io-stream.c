@@ -245,8 +245,9 @@ invalid:
 }
 
 GIOStream *
-_sock_io_stream_new (gint          fd,
-                     const gchar  *mode,
+_sock_io_stream_new (gint             fd,
+                     SockIOTimeouts  *timeouts,
+                     const gchar     *mode,
                      gint          bufsize,
                      GError      **error)
 {
@@ -281,7 +282,7 @@ _sock_io_stream_new (gint          fd,
       return NULL;
     }
 
-  stream_fd = _sock_stream_fd_new (dup_fd);
+  stream_fd = _sock_stream_fd_new (dup_fd, timeouts);
   input = _sock_input_stream_new (stream_fd, readable);
   output = _sock_output_stream_new (stream_fd, writable);
 

@@ -1,4 +1,9 @@
-/* sock-object-private.h: what the family classes and module functions share
+/* sock-object-private.h: what the socket's files, family classes and module
+ * functions share
+ *
+ * sock-object.c holds the type, its properties and the public wrappers;
+ * sock-object-real.c the default implementation of each virtual method,
+ * which runs its system call through the I/O layer (sock-io-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -7,20 +12,43 @@
 
 #include <sys/socket.h>
 
+#include "sock-io-private.h"
 #include "sock-object.h"
 
 G_BEGIN_DECLS
 
+typedef struct
+{
+  SockFdGuard guard;          /* the descriptor; see sock-fd-guard-private.h */
+  SockIOTimeouts *timeouts;   /* shared with makefile() streams */
+  gint create_errno;          /* why constructed() could not make a socket */
+  gint family;
+  gint default_family;        /* the class's, for a family of -1 */
+  gint type;
+  gint proto;
+  gboolean adopted;           /* the descriptor came from accept() or fromfd() */
+} SockObjectPrivate;
+
+SockObjectPrivate *_sock_object_get_private (SockObject *self);
+
 /* Wraps @fd (owned from now on, even on failure) in an object of @gtype,
- * which must be a SockObject subclass. */
+ * which must be a SockObject subclass. The socket takes the default
+ * timeout, as every new socket does. */
 SockObject *_sock_object_new_for_fd      (GType         gtype,
                                           gint          fd,
                                           gint          family,
                                           gint          type,
                                           gint          proto);
 
-/* The GType sock_socket() uses for @family, or G_TYPE_INVALID. */
-GType       _sock_object_type_for_family (gint          family);
+/* For the family classes' instance_init: the family a socket of the class
+ * gets when none (or -1) is given. */
+void        _sock_object_set_default_family (SockObject *self,
+                                             gint        family);
+
+/* For the family classes' constructed(), before chaining up: the socket
+ * cannot be made, and every call will say why. */
+void        _sock_object_set_create_errno   (SockObject *self,
+                                             gint        errsv);
 
 /* Runs the family's address_to_native hook into @storage. */
 gboolean    _sock_object_to_native       (SockObject              *self,
@@ -28,5 +56,49 @@ gboolean    _sock_object_to_native       (SockObject              *self,
                                           struct sockaddr_storage *storage,
                                           socklen_t               *length,
                                           GError                 **error);
+
+/* Runs the family's address_from_native hook; the result is a full
+ * reference, or %NULL with @error set, or %NULL alone when the family
+ * has no address for @length 0. */
+GVariant   *_sock_object_from_native     (SockObject                    *self,
+                                          const struct sockaddr_storage *storage,
+                                          socklen_t                      length,
+                                          GError                       **error);
+
+/* Sets @error for an I/O layer failure of @self: EBADF as "closed" (or why
+ * the socket could not be created), an expired timeout as "timed out", and
+ * any other errno with "<what>: <strerror>". Returns FALSE. */
+gboolean    _sock_object_set_io_error    (SockObject        *self,
+                                          GError           **error,
+                                          gint               errsv,
+                                          const SockIOWait  *wait,
+                                          const gchar       *format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+
+/* The new object of accept() for @fd, of the same class as @self. */
+SockObject *_sock_object_new_accepted    (SockObject *self,
+                                          gint        fd);
+
+/* Notifies "fileno" after close. */
+void        _sock_object_notify_closed   (SockObject *self);
+
+/* Applies @timeout (microseconds, -1 none, 0 non-blocking) to @self's
+ * descriptor mode and its timeouts, notifying "timeout" and "blocking". */
+gboolean    _sock_object_apply_timeout   (SockObject  *self,
+                                          gint64       timeout,
+                                          GError     **error);
+
+/* Installs the default implementations in @klass (sock-object-real.c). */
+void        _sock_object_class_init_real (SockObjectClass *klass);
+
+/* Converts settimeout()'s seconds (negative: none) into microseconds,
+ * rounded up; FALSE with @error set for NaN or a timeout too long. */
+gboolean    _sock_timeout_from_seconds   (gdouble      seconds,
+                                          gint64      *timeout,
+                                          GError     **error);
+gdouble     _sock_timeout_to_seconds     (gint64       timeout);
+
+/* The module-wide default timeout, in microseconds (-1 none). */
+gint64      _sock_get_default_timeout_us (void);
 
 G_END_DECLS

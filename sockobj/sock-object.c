@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,7 +15,6 @@
 #include "sock-error.h"
 #include "sock-error-private.h"
 #include "sock-fd-guard-private.h"
-#include "sock-io-stream-private.h"
 #include "sock-object.h"
 #include "sock-object-private.h"
 
@@ -49,16 +49,6 @@
  * Since: 1.0
  */
 
-typedef struct
-{
-  SockFdGuard guard;   /* the descriptor; see sock-fd-guard-private.h */
-  gint create_errno;   /* why constructed() could not make a socket */
-  gint family;
-  gint type;
-  gint proto;
-  gboolean blocking;
-} SockObjectPrivate;
-
 static void sock_object_initable_iface_init (GInitableIface *iface);
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE (SockObject, sock_object, G_TYPE_OBJECT,
@@ -73,52 +63,30 @@ enum {
   PROP_PROTO,
   PROP_FILENO,
   PROP_BLOCKING,
+  PROP_TIMEOUT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-/* How a descriptor made elsewhere (accept, fromfd) reaches constructed():
- * construct properties are public, and the descriptor is not a property. */
+/* How a descriptor made elsewhere (accept, fromfd) reaches its object: the
+ * creator puts it in this thread's slot just before g_object_new(), and
+ * SockObject's instance_init claims it at once, before the instance_init
+ * of any subclass (which may make sockets of its own) has run. */
 typedef struct
 {
   gint fd;
-  gboolean blocking_known;
 } SockAdoption;
 
 static GPrivate adoption_key;
 
 #define GET_PRIV(self) ((SockObjectPrivate *) sock_object_get_instance_private (self))
 
-/* Descriptor ownership ---------------------------------------------------- */
-
-static inline void
-release_fd (SockObjectPrivate *priv)
+SockObjectPrivate *
+_sock_object_get_private (SockObject *self)
 {
-  _sock_fd_guard_release (&priv->guard);
+  return GET_PRIV (self);
 }
-
-/* Pins the descriptor for one call, or fails with EBADF once closed. */
-static inline gint
-acquire_fd (SockObjectPrivate  *priv,
-            const gchar        *what,
-            GError            **error)
-{
-  gint fd = _sock_fd_guard_acquire (&priv->guard);
-
-  if (G_UNLIKELY (fd < 0))
-    {
-      if (priv->create_errno != 0)
-        _sock_set_errno_error (error, priv->create_errno,
-                               "%s: the socket could not be created", what);
-      else
-        _sock_set_errno_error (error, EBADF, "%s: the socket is closed", what);
-      return -1;
-    }
-
-  return fd;
-}
-
 
 static SockObject *
 new_adopting (GType         gtype,
@@ -135,7 +103,7 @@ new_adopting (GType         gtype,
                        "socket-type", type,
                        "proto", proto,
                        NULL);
-  /* constructed() took the descriptor; if it never ran, nothing may be
+  /* instance_init took the descriptor; if it never ran, nothing may be
    * left pointing at this stack frame. */
   g_private_set (&adoption_key, NULL);
 
@@ -155,20 +123,76 @@ _sock_object_new_for_fd (GType gtype,
                          gint  type,
                          gint  proto)
 {
-  SockAdoption adoption = { fd, FALSE };
+  SockAdoption adoption = { fd };
 
   return new_adopting (gtype, &adoption, family, type, proto);
 }
 
-/* The new object of accept(): blocking, as accept4() made it. */
-static SockObject *
-new_for_accepted_fd (SockObject *self,
-                     gint        fd)
+SockObject *
+_sock_object_new_accepted (SockObject *self,
+                           gint        fd)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  SockAdoption adoption = { fd, TRUE };
+  SockAdoption adoption = { fd };
 
   return new_adopting (G_OBJECT_TYPE (self), &adoption, priv->family, priv->type, priv->proto);
+}
+
+void
+_sock_object_set_default_family (SockObject *self,
+                                 gint        family)
+{
+  GET_PRIV (self)->default_family = family;
+}
+
+void
+_sock_object_set_create_errno (SockObject *self,
+                               gint        errsv)
+{
+  GET_PRIV (self)->create_errno = errsv;
+}
+
+void
+_sock_object_notify_closed (SockObject *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILENO]);
+}
+
+gboolean
+_sock_object_set_io_error (SockObject        *self,
+                           GError           **error,
+                           gint               errsv,
+                           const SockIOWait  *wait,
+                           const gchar       *format,
+                           ...)
+{
+  SockObjectPrivate *priv = GET_PRIV (self);
+  g_autofree gchar *what = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return FALSE;
+
+  /* As CPython words an expired timeout. */
+  if (wait != NULL && wait->expired && errsv == ETIMEDOUT)
+    {
+      g_set_error_literal (error, SOCK_ERROR, ETIMEDOUT, "timed out");
+      return FALSE;
+    }
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (errsv == EBADF && _sock_fd_guard_is_closed (&priv->guard))
+    {
+      if (priv->create_errno != 0)
+        return _sock_set_errno_error (error, priv->create_errno,
+                                      "%s: the socket could not be created", what);
+      return _sock_set_errno_error (error, EBADF, "%s: the socket is closed", what);
+    }
+
+  return _sock_set_errno_error (error, errsv, "%s", what);
 }
 
 /* Addresses ---------------------------------------------------------------- */
@@ -190,775 +214,91 @@ _sock_object_to_native (SockObject               *self,
                                  &native_length, error))
     return FALSE;
 
-  g_assert (native_length <= sizeof *storage);
+  if (native_length > sizeof *storage)
+    return _sock_set_invalid_error (error, "%s made an address of %" G_GSIZE_FORMAT
+                                    " bytes, more than a sockaddr_storage holds",
+                                    G_OBJECT_TYPE_NAME (self), native_length);
   *length = (socklen_t) native_length;
   return TRUE;
 }
 
-static GVariant *
-from_native (SockObject                    *self,
-             const struct sockaddr_storage *storage,
-             socklen_t                      length,
-             GError                       **error)
+GVariant *
+_sock_object_from_native (SockObject                    *self,
+                          const struct sockaddr_storage *storage,
+                          socklen_t                      length,
+                          GError                       **error)
 {
-  return SOCK_OBJECT_GET_CLASS (self)->address_from_native (self, storage, length, error);
-}
-
-static gboolean
-sock_object_real_address_to_native (SockObject  *self,
-                                    GVariant    *address,
-                                    gpointer     native,
-                                    gsize        native_size,
-                                    gsize       *native_length,
-                                    GError     **error)
-{
-  return _sock_set_errno_error (error, EAFNOSUPPORT,
-                                "%s has no address conversion",
-                                G_OBJECT_TYPE_NAME (self));
-}
-
-static GVariant *
-sock_object_real_address_from_native (SockObject    *self,
-                                      gconstpointer  native,
-                                      gsize          native_length,
-                                      GError       **error)
-{
-  _sock_set_errno_error (error, EAFNOSUPPORT, "%s has no address conversion",
-                         G_OBJECT_TYPE_NAME (self));
-  return NULL;
-}
-
-/* Default operations -------------------------------------------------------- */
-
-static SockObject *
-sock_object_real_accept (SockObject  *self,
-                         GVariant   **address,
-                         GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  struct sockaddr_storage storage;
-  socklen_t length;
-  g_autoptr(SockObject) conn = NULL;
-  gint fd, conn_fd;
-
-  if ((fd = acquire_fd (priv, "accept", error)) < 0)
-    return NULL;
-
-  do
-    {
-      length = sizeof storage;
-      conn_fd = accept4 (fd, (struct sockaddr *) &storage, &length, SOCK_CLOEXEC);
-    }
-  while (conn_fd < 0 && errno == EINTR);
-
-  if (conn_fd < 0)
-    {
-      gint errsv = errno;
-      release_fd (priv);
-      _sock_set_errno_error (error, errsv, "accept");
-      return NULL;
-    }
-  release_fd (priv);
-
-  conn = new_for_accepted_fd (self, conn_fd);
-
-  if (address != NULL)
-    {
-      GError *local_error = NULL;
-
-      /* A family may answer NULL, without an error, for no address. */
-      *address = from_native (self, &storage, length, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-    }
-
-  return g_steal_pointer (&conn);
-}
-
-static gboolean
-sock_object_real_bind (SockObject  *self,
-                       GVariant    *address,
-                       GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  struct sockaddr_storage storage;
-  socklen_t length;
-  gint fd, ret, errsv;
-
-  if (!_sock_object_to_native (self, address, &storage, &length, error))
-    return FALSE;
-
-  if ((fd = acquire_fd (priv, "bind", error)) < 0)
-    return FALSE;
-  ret = bind (fd, (struct sockaddr *) &storage, length);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    {
-      g_autofree gchar *text = g_variant_print (address, FALSE);
-      return _sock_set_errno_error (error, errsv, "bind to %s", text);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-sock_object_real_close (SockObject  *self,
-                        GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gint errsv;
-
-  /* Closed now, or by the last call still using the descriptor. */
-  if (!_sock_fd_guard_close (&priv->guard, &errsv))
-    return TRUE;
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILENO]);
-
-  /* As CPython: a reset connection is closed all the same. */
-  if (errsv != 0 && errsv != ECONNRESET)
-    return _sock_set_errno_error (error, errsv, "close");
-
-  return TRUE;
-}
-
-/* The monotonic time at which the socket's SO_SNDTIMEO runs out, or -1
- * when it has none. */
-static gint64
-send_timeout_deadline (gint fd)
-{
-  struct timeval tv = { 0 };
-  socklen_t len = sizeof tv;
-
-  if (getsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) < 0 ||
-      (tv.tv_sec == 0 && tv.tv_usec == 0))
-    return -1;
-
-  return g_get_monotonic_time () + (gint64) tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec;
-}
-
-/* A poll() timeout in milliseconds for @deadline (-1: none), rounded up. */
-static gint
-poll_timeout_until (gint64 deadline)
-{
-  gint64 remaining;
-
-  if (deadline < 0)
-    return -1;
-
-  remaining = deadline - g_get_monotonic_time ();
-  if (remaining <= 0)
-    return 0;
-
-  return (gint) MIN ((remaining + 999) / 1000, G_MAXINT);
-}
-
-/* Returns 0 or the errno of a failed connect(). A TCP connect() interrupted
- * by a signal goes on in the kernel, so wait for it rather than calling
- * again; an AF_UNIX one is abandoned (the socket stays unconnected and polls
- * writable at once), so that one is made again. */
-static gint
-connect_fd (gint                           fd,
-            const struct sockaddr_storage *storage,
-            socklen_t                      length)
-{
-  for (;;)
-    {
-      struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-      struct sockaddr_storage peer;
-      socklen_t peer_len = sizeof peer;
-      gint err = 0;
-      socklen_t err_len = sizeof err;
-
-      gint64 deadline;
-      gint ret;
-
-      if (connect (fd, (const struct sockaddr *) storage, length) == 0)
-        return 0;
-      if (errno != EINTR)
-        return errno;
-
-      /* Wait no longer than the kernel would have: SO_SNDTIMEO bounds a
-       * blocking connect(), which then fails with EINPROGRESS. */
-      deadline = send_timeout_deadline (fd);
-      while ((ret = poll (&pfd, 1, poll_timeout_until (deadline))) <= 0)
-        {
-          if (ret == 0)
-            return EINPROGRESS;
-          if (errno != EINTR)
-            return errno;
-        }
-
-      if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
-        return errno;
-      if (err != 0)
-        return err;
-      if (getpeername (fd, (struct sockaddr *) &peer, &peer_len) == 0)
-        return 0;
-      if (errno != ENOTCONN)
-        return errno;
-    }
-}
-
-static gint
-connect_common (SockObject  *self,
-                GVariant    *address,
-                GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  g_autoptr(GError) closed_error = NULL;
-  struct sockaddr_storage storage;
-  socklen_t length;
-  gint fd, err;
-
-  if (!_sock_object_to_native (self, address, &storage, &length, error))
-    return -1;
-
-  if ((fd = acquire_fd (priv, "connect", &closed_error)) < 0)
-    {
-      /* EBADF is an errno, so connect_ex() returns it, as CPython does;
-       * connect() turns it into its error like any other. */
-      return closed_error->code;
-    }
-  err = connect_fd (fd, &storage, length);
-  release_fd (priv);
-
-  return err;
-}
-
-static gboolean
-sock_object_real_connect (SockObject  *self,
-                          GVariant    *address,
-                          GError     **error)
-{
-  gint err = connect_common (self, address, error);
-
-  if (err > 0)
-    {
-      g_autofree gchar *text = g_variant_print (address, FALSE);
-      return _sock_set_errno_error (error, err, "connect to %s", text);
-    }
-
-  return err == 0;
-}
-
-static gint
-sock_object_real_connect_ex (SockObject  *self,
-                             GVariant    *address,
-                             GError     **error)
-{
-  return connect_common (self, address, error);
-}
-
-static gint
-sock_object_real_fileno (SockObject *self)
-{
-  return _sock_fd_guard_peek (&GET_PRIV (self)->guard);
-}
-
-typedef int (*NameFunc) (int, struct sockaddr *, socklen_t *);
-
-static GVariant *
-get_name (SockObject   *self,
-          NameFunc      func,
-          const gchar  *what,
-          GError      **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  struct sockaddr_storage storage;
-  socklen_t length = sizeof storage;
   GVariant *address;
-  gint fd, ret, errsv;
 
-  if ((fd = acquire_fd (priv, what, error)) < 0)
-    return NULL;
-  ret = func (fd, (struct sockaddr *) &storage, &length);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    {
-      _sock_set_errno_error (error, errsv, "%s", what);
-      return NULL;
-    }
-
-  address = from_native (self, &storage, length, error);
-  if (address == NULL && error != NULL && *error == NULL)
-    _sock_set_errno_error (error, EAFNOSUPPORT, "%s: the system returned no address", what);
-  return address;
+  address = SOCK_OBJECT_GET_CLASS (self)->address_from_native (self, storage, length, error);
+  /* The hook may hand back a floating or a full reference; ours are full. */
+  return address != NULL ? g_variant_take_ref (address) : NULL;
 }
 
-static GVariant *
-sock_object_real_getpeername (SockObject  *self,
-                              GError     **error)
+/* Timeouts ---------------------------------------------------------------------- */
+
+gboolean
+_sock_timeout_from_seconds (gdouble   seconds,
+                            gint64   *timeout,
+                            GError  **error)
 {
-  return get_name (self, getpeername, "getpeername", error);
-}
+  if (isnan (seconds))
+    return _sock_set_invalid_error (error, "settimeout: the timeout is not a number");
 
-static GVariant *
-sock_object_real_getsockname (SockObject  *self,
-                              GError     **error)
-{
-  return get_name (self, getsockname, "getsockname", error);
-}
-
-static gboolean
-sock_object_real_getsockopt (SockObject  *self,
-                             gint         level,
-                             gint         optname,
-                             gint        *value,
-                             GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gint v = 0, fd, ret, errsv;
-  socklen_t length = sizeof v;
-
-  if ((fd = acquire_fd (priv, "getsockopt", error)) < 0)
-    return FALSE;
-  ret = getsockopt (fd, level, optname, &v, &length);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    return _sock_set_errno_error (error, errsv, "getsockopt (level %d, option %d)",
-                                  level, optname);
-
-  *value = v;
-  return TRUE;
-}
-
-/* The same bound CPython puts on getsockopt()'s buflen. */
-#define GETSOCKOPT_MAX_BUFLEN 1024
-
-static GBytes *
-sock_object_real_getsockopt_bytes (SockObject  *self,
-                                   gint         level,
-                                   gint         optname,
-                                   gsize        buflen,
-                                   GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  guint8 buffer[GETSOCKOPT_MAX_BUFLEN];
-  socklen_t length = buflen;
-  gint fd, ret, errsv;
-
-  if (buflen == 0 || buflen > GETSOCKOPT_MAX_BUFLEN)
-    {
-      _sock_set_invalid_error (error, "getsockopt: buflen %" G_GSIZE_FORMAT
-                               " is out of range (1 to %d)",
-                               buflen, GETSOCKOPT_MAX_BUFLEN);
-      return NULL;
-    }
-
-  if ((fd = acquire_fd (priv, "getsockopt", error)) < 0)
-    return NULL;
-  ret = getsockopt (fd, level, optname, buffer, &length);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    {
-      _sock_set_errno_error (error, errsv, "getsockopt (level %d, option %d)",
-                             level, optname);
-      return NULL;
-    }
-
-  return g_bytes_new (buffer, MIN (length, buflen));
-}
-
-static gboolean
-sock_object_real_listen (SockObject  *self,
-                         gint         backlog,
-                         GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gint fd, ret, errsv;
-
-  if ((fd = acquire_fd (priv, "listen", error)) < 0)
-    return FALSE;
-  /* As CPython does: a negative backlog means the smallest queue. */
-  ret = listen (fd, MAX (backlog, 0));
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    return _sock_set_errno_error (error, errsv, "listen");
+  if (seconds < 0)
+    *timeout = -1;
+  else if (seconds * G_USEC_PER_SEC >= (gdouble) (G_MAXINT64 / 4))
+    return _sock_set_invalid_error (error, "settimeout: %g seconds is too long", seconds);
+  else
+    /* Rounded up, as CPython does, so that a tiny timeout still waits. */
+    *timeout = (gint64) ceil (seconds * G_USEC_PER_SEC);
 
   return TRUE;
 }
 
-static GIOStream *
-sock_object_real_makefile (SockObject   *self,
-                           const gchar  *mode,
-                           gint          bufsize,
-                           GError      **error)
+gdouble
+_sock_timeout_to_seconds (gint64 timeout)
 {
-  SockObjectPrivate *priv = GET_PRIV (self);
-  GIOStream *stream;
-  gint fd;
-
-  if ((fd = acquire_fd (priv, "makefile", error)) < 0)
-    return NULL;
-  stream = _sock_io_stream_new (fd, mode, bufsize, error);
-  release_fd (priv);
-
-  return stream;
+  return timeout < 0 ? -1.0 : (gdouble) timeout / G_USEC_PER_SEC;
 }
 
-static gssize
-sock_object_real_recv_into (SockObject  *self,
-                            guint8      *buffer,
-                            gsize        size,
-                            gint         flags,
+gboolean
+_sock_object_apply_timeout (SockObject  *self,
+                            gint64       timeout,
                             GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  gssize n;
-  gint fd;
-
-  if (G_UNLIKELY (size > G_MAXSSIZE))
-    {
-      _sock_set_invalid_error (error, "recv: size %" G_GSIZE_FORMAT " is too large", size);
-      return -1;
-    }
-
-  if ((fd = acquire_fd (priv, "recv", error)) < 0)
-    return -1;
-
-  do
-    n = recv (fd, buffer, size, flags);
-  while (G_UNLIKELY (n < 0) && errno == EINTR);
-
-  if (G_UNLIKELY (n < 0))
-    {
-      gint errsv = errno;
-      release_fd (priv);
-      _sock_set_errno_error (error, errsv, "recv");
-      return -1;
-    }
-
-  release_fd (priv);
-  return n;
-}
-
-/* A buffer for recv() and recvfrom(); failing to allocate is the caller's
- * problem (a size it cannot have), so it is EINVAL rather than an abort. */
-static guint8 *
-alloc_receive_buffer (gsize         bufsize,
-                      const gchar  *what,
-                      GError      **error)
-{
-  guint8 *buffer = NULL;
-
-  if (bufsize <= G_MAXSSIZE)
-    buffer = g_try_malloc (MAX (bufsize, 1));
-
-  if (buffer == NULL)
-    _sock_set_invalid_error (error, "%s: cannot allocate a buffer of %" G_GSIZE_FORMAT
-                             " bytes", what, bufsize);
-  return buffer;
-}
-
-static GBytes *
-bytes_from_buffer (guint8 *buffer,
-                   gsize   bufsize,
-                   gsize   received)
-{
-  /* With MSG_TRUNC the kernel reports a datagram's full length, which may
-   * be more than the buffer holds: only bufsize bytes are data. */
-  received = MIN (received, bufsize);
-
-  /* Give back the unused tail of a large buffer; keep small ones as they are. */
-  if (received < bufsize && bufsize - received > 4096)
-    buffer = g_realloc (buffer, MAX (received, 1));
-
-  return g_bytes_new_take (buffer, received);
-}
-
-static GBytes *
-sock_object_real_recv (SockObject  *self,
-                       gsize        bufsize,
-                       gint         flags,
-                       GError     **error)
-{
-  guint8 *buffer;
-  gssize n;
-
-  if ((buffer = alloc_receive_buffer (bufsize, "recv", error)) == NULL)
-    return NULL;
-
-  n = SOCK_OBJECT_GET_CLASS (self)->recv_into (self, buffer, bufsize, flags, error);
-  if (n < 0)
-    {
-      g_free (buffer);
-      return NULL;
-    }
-
-  return bytes_from_buffer (buffer, bufsize, n);
-}
-
-static GBytes *
-sock_object_real_recvfrom (SockObject  *self,
-                           gsize        bufsize,
-                           gint         flags,
-                           GVariant   **address,
-                           GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  struct sockaddr_storage storage;
-  socklen_t length;
-  guint8 *buffer;
-  gssize n;
-  gint fd, errsv;
-
-  if ((buffer = alloc_receive_buffer (bufsize, "recvfrom", error)) == NULL)
-    return NULL;
-
-  if ((fd = acquire_fd (priv, "recvfrom", error)) < 0)
-    {
-      g_free (buffer);
-      return NULL;
-    }
-
-  do
-    {
-      length = sizeof storage;
-      n = recvfrom (fd, buffer, bufsize, flags, (struct sockaddr *) &storage, &length);
-    }
-  while (n < 0 && errno == EINTR);
-  errsv = errno;
-  release_fd (priv);
-
-  if (n < 0)
-    {
-      g_free (buffer);
-      _sock_set_errno_error (error, errsv, "recvfrom");
-      return NULL;
-    }
-
-  if (address != NULL)
-    {
-      GError *local_error = NULL;
-
-      /* A connected stream socket reports no sender at all (length 0); the
-       * family decides what that means, and may answer NULL. */
-      *address = from_native (self, &storage, length, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          g_free (buffer);
-          return NULL;
-        }
-    }
-
-  return bytes_from_buffer (buffer, bufsize, n);
-}
-
-static gssize
-sock_object_real_send (SockObject    *self,
-                       const guint8  *data,
-                       gsize          size,
-                       gint           flags,
-                       GError       **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gssize n;
-  gint fd;
-
-  if ((fd = acquire_fd (priv, "send", error)) < 0)
-    return -1;
-
-  do
-    n = send (fd, data, size, flags | MSG_NOSIGNAL);
-  while (G_UNLIKELY (n < 0) && errno == EINTR);
-
-  if (G_UNLIKELY (n < 0))
-    {
-      gint errsv = errno;
-      release_fd (priv);
-      _sock_set_errno_error (error, errsv, "send");
-      return -1;
-    }
-
-  release_fd (priv);
-  return n;
-}
-
-static gboolean
-sock_object_real_sendall (SockObject    *self,
-                          const guint8  *data,
-                          gsize          size,
-                          gint           flags,
-                          GError       **error)
-{
-  SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
-  gsize sent = 0;
-
-  /* Through the send() vfunc, so a subclass's send is also sendall's. */
-  do
-    {
-      GError *local_error = NULL;
-      gssize n = klass->send (self, data + sent, size - sent, flags, &local_error);
-
-      if (n < 0)
-        {
-          g_propagate_prefixed_error (error, local_error,
-                                      "sendall: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-                                      " bytes sent: ", sent, size);
-          return FALSE;
-        }
-      sent += n;
-    }
-  while (sent < size);
-
-  return TRUE;
-}
-
-static gssize
-sock_object_real_sendto (SockObject    *self,
-                         const guint8  *data,
-                         gsize          size,
-                         gint           flags,
-                         GVariant      *address,
-                         GError       **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  struct sockaddr_storage storage;
-  socklen_t length;
-  gssize n;
-  gint fd, errsv;
-
-  if (!_sock_object_to_native (self, address, &storage, &length, error))
-    return -1;
-
-  if ((fd = acquire_fd (priv, "sendto", error)) < 0)
-    return -1;
-
-  do
-    n = sendto (fd, data, size, flags | MSG_NOSIGNAL,
-                (struct sockaddr *) &storage, length);
-  while (n < 0 && errno == EINTR);
-  errsv = errno;
-  release_fd (priv);
-
-  if (n < 0)
-    {
-      g_autofree gchar *text = g_variant_print (address, FALSE);
-      _sock_set_errno_error (error, errsv, "sendto %s", text);
-      return -1;
-    }
-
-  return n;
-}
-
-static gboolean
-sock_object_real_setblocking (SockObject  *self,
-                              gboolean     flag,
-                              GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
+  gint64 old = _sock_io_load64 (&priv->timeouts->timeout);
   gint fd, flags, new_flags, errsv = 0;
 
-  flag = !!flag;
-  if ((fd = acquire_fd (priv, "setblocking", error)) < 0)
-    return FALSE;
+  if ((fd = _sock_fd_guard_acquire (&priv->guard)) < 0)
+    return _sock_object_set_io_error (self, error, EBADF, NULL, "settimeout");
 
+  /* Only "none" waits in the kernel; with a timeout the layer polls. */
   flags = fcntl (fd, F_GETFL);
   if (flags < 0)
     errsv = errno;
   else
     {
-      new_flags = flag ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK);
+      new_flags = timeout < 0 ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK);
       if (new_flags != flags && fcntl (fd, F_SETFL, new_flags) < 0)
         errsv = errno;
     }
-  release_fd (priv);
+  _sock_fd_guard_release (&priv->guard);
 
   if (errsv != 0)
-    return _sock_set_errno_error (error, errsv, "setblocking");
+    return _sock_set_errno_error (error, errsv, "settimeout");
 
-  if (priv->blocking != flag)
+  _sock_io_store64 (&priv->timeouts->timeout, timeout);
+
+  if (old != timeout)
     {
-      priv->blocking = flag;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING]);
+      g_object_freeze_notify (G_OBJECT (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+      if ((old == 0) != (timeout == 0))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING]);
+      g_object_thaw_notify (G_OBJECT (self));
     }
-
-  return TRUE;
-}
-
-static gboolean
-set_option (SockObject     *self,
-            gint            level,
-            gint            optname,
-            gconstpointer   value,
-            gsize           size,
-            GError        **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gint fd, ret, errsv;
-
-  if (size > G_MAXUINT32)
-    return _sock_set_invalid_error (error, "setsockopt: a value of %" G_GSIZE_FORMAT
-                                    " bytes is too large", size);
-
-  if ((fd = acquire_fd (priv, "setsockopt", error)) < 0)
-    return FALSE;
-  ret = setsockopt (fd, level, optname, value, size);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    return _sock_set_errno_error (error, errsv, "setsockopt (level %d, option %d)",
-                                  level, optname);
-
-  return TRUE;
-}
-
-static gboolean
-sock_object_real_setsockopt (SockObject  *self,
-                             gint         level,
-                             gint         optname,
-                             gint         value,
-                             GError     **error)
-{
-  return set_option (self, level, optname, &value, sizeof value, error);
-}
-
-static gboolean
-sock_object_real_setsockopt_bytes (SockObject    *self,
-                                   gint           level,
-                                   gint           optname,
-                                   const guint8  *value,
-                                   gsize          size,
-                                   GError       **error)
-{
-  return set_option (self, level, optname, value, size, error);
-}
-
-static gboolean
-sock_object_real_shutdown (SockObject  *self,
-                           gint         how,
-                           GError     **error)
-{
-  SockObjectPrivate *priv = GET_PRIV (self);
-  gint fd, ret, errsv;
-
-  if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
-    return _sock_set_invalid_error (error, "shutdown: %d is not SHUT_RD, SHUT_WR or "
-                                    "SHUT_RDWR", how);
-
-  if ((fd = acquire_fd (priv, "shutdown", error)) < 0)
-    return FALSE;
-  ret = shutdown (fd, how);
-  errsv = errno;
-  release_fd (priv);
-
-  if (ret < 0)
-    return _sock_set_errno_error (error, errsv, "shutdown");
 
   return TRUE;
 }
@@ -991,8 +331,9 @@ sock_object_constructed (GObject *object)
 {
   SockObject *self = SOCK_OBJECT (object);
   SockObjectPrivate *priv = GET_PRIV (self);
-  SockAdoption *adoption = g_private_get (&adoption_key);
   gint type_flags = priv->type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+  gint64 default_timeout = _sock_get_default_timeout_us ();
+  gint64 timeout;
   gint fd;
 
   G_OBJECT_CLASS (sock_object_parent_class)->constructed (object);
@@ -1001,48 +342,51 @@ sock_object_constructed (GObject *object)
   priv->type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
   if (priv->family < 0)
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (self), _sock_object_type_for_family (AF_UNIX)))
-        priv->family = AF_UNIX;
-      else
-        priv->family = AF_INET;
-    }
+    priv->family = priv->default_family;
 
-  if (adoption != NULL)
+  if (priv->adopted)
     {
-      g_private_set (&adoption_key, NULL);
-      _sock_fd_guard_init (&priv->guard, adoption->fd);
-      if (!adoption->blocking_known)
+      /* A descriptor from accept() or fromfd(): its mode is what its flags
+       * say, unless there is a default timeout, which every new socket
+       * object takes, as in CPython. */
+      gint flags;
+
+      fd = _sock_fd_guard_peek (&priv->guard);
+      flags = fcntl (fd, F_GETFL);
+      timeout = flags >= 0 && (flags & O_NONBLOCK) ? 0 : -1;
+      if (default_timeout >= 0)
         {
-          gint flags = fcntl (adoption->fd, F_GETFL);
-          priv->blocking = flags < 0 || !(flags & O_NONBLOCK);
+          if (timeout < 0 && flags >= 0)
+            fcntl (fd, F_SETFL, flags | O_NONBLOCK);
+          timeout = default_timeout;
         }
-      adoption->fd = -1;
+      _sock_io_store64 (&priv->timeouts->timeout, timeout);
+      _sock_io_timeouts_load_kernel (priv->timeouts, fd);
       return;
     }
 
-  if (!g_type_is_a (G_OBJECT_TYPE (self), _sock_object_type_for_family (priv->family)))
-    {
-      priv->create_errno = EAFNOSUPPORT;
-      return;
-    }
+  if (priv->family < 0 && priv->create_errno == 0)
+    priv->create_errno = EAFNOSUPPORT;
+  if (priv->create_errno != 0)
+    return;
 
-  fd = socket (priv->family, priv->type | SOCK_CLOEXEC | (type_flags & SOCK_NONBLOCK),
+  timeout = (type_flags & SOCK_NONBLOCK) ? 0 : default_timeout;
+  fd = socket (priv->family, priv->type | SOCK_CLOEXEC | (timeout >= 0 ? SOCK_NONBLOCK : 0),
                priv->proto);
   if (fd < 0)
     priv->create_errno = errno;
   _sock_fd_guard_init (&priv->guard, fd);
-  priv->blocking = !(type_flags & SOCK_NONBLOCK);
+  _sock_io_store64 (&priv->timeouts->timeout, timeout);
 }
 
 static void
 sock_object_finalize (GObject *object)
 {
   SockObjectPrivate *priv = GET_PRIV (SOCK_OBJECT (object));
-  gint errsv;
 
   /* No call can be running any more: nobody holds a reference. */
-  _sock_fd_guard_close (&priv->guard, &errsv);
+  _sock_fd_guard_clear (&priv->guard);
+  _sock_io_timeouts_unref (priv->timeouts);
 
   G_OBJECT_CLASS (sock_object_parent_class)->finalize (object);
 }
@@ -1071,7 +415,10 @@ sock_object_get_property (GObject    *object,
       g_value_set_int (value, _sock_fd_guard_peek (&priv->guard));
       break;
     case PROP_BLOCKING:
-      g_value_set_boolean (value, priv->blocking);
+      g_value_set_boolean (value, sock_object_get_blocking (self));
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_double (value, sock_object_gettimeout (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1106,6 +453,14 @@ sock_object_set_property (GObject      *object,
           g_warning ("Could not set the blocking property: %s", error->message);
       }
       break;
+    case PROP_TIMEOUT:
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (!sock_object_settimeout (self, g_value_get_double (value), &error))
+          g_warning ("Could not set the timeout property: %s", error->message);
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1121,30 +476,7 @@ sock_object_class_init (SockObjectClass *klass)
   object_class->get_property = sock_object_get_property;
   object_class->set_property = sock_object_set_property;
 
-  klass->address_to_native = sock_object_real_address_to_native;
-  klass->address_from_native = sock_object_real_address_from_native;
-  klass->accept = sock_object_real_accept;
-  klass->bind = sock_object_real_bind;
-  klass->close = sock_object_real_close;
-  klass->connect = sock_object_real_connect;
-  klass->connect_ex = sock_object_real_connect_ex;
-  klass->fileno = sock_object_real_fileno;
-  klass->getpeername = sock_object_real_getpeername;
-  klass->getsockname = sock_object_real_getsockname;
-  klass->getsockopt = sock_object_real_getsockopt;
-  klass->getsockopt_bytes = sock_object_real_getsockopt_bytes;
-  klass->listen = sock_object_real_listen;
-  klass->makefile = sock_object_real_makefile;
-  klass->recv = sock_object_real_recv;
-  klass->recv_into = sock_object_real_recv_into;
-  klass->recvfrom = sock_object_real_recvfrom;
-  klass->send = sock_object_real_send;
-  klass->sendall = sock_object_real_sendall;
-  klass->sendto = sock_object_real_sendto;
-  klass->setblocking = sock_object_real_setblocking;
-  klass->setsockopt = sock_object_real_setsockopt;
-  klass->setsockopt_bytes = sock_object_real_setsockopt_bytes;
-  klass->shutdown = sock_object_real_shutdown;
+  _sock_object_class_init_real (klass);
 
   /**
    * SockObject:family: (getter get_family)
@@ -1204,8 +536,10 @@ sock_object_class_init (SockObjectClass *klass)
   /**
    * SockObject:blocking: (getter get_blocking)
    *
-   * Whether calls wait until they can proceed (%TRUE, the initial mode) or
-   * fail at once with `EAGAIN` (%FALSE). See [method@Sock.Object.setblocking].
+   * Whether calls may wait: %FALSE only when the timeout is 0 (calls fail
+   * at once with `EAGAIN`), as CPython's `getblocking()`. Setting it is
+   * [method@Sock.Object.setblocking]; it changes together with
+   * [property@Sock.Object:timeout], and both are notified.
    *
    * Since: 1.0
    */
@@ -1215,6 +549,21 @@ sock_object_class_init (SockObjectClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
 
+  /**
+   * SockObject:timeout: (getter gettimeout) (setter settimeout)
+   *
+   * The socket's timeout in seconds: -1 for none (calls wait as long as it
+   * takes), 0 for non-blocking, or how long each blocking call may wait.
+   * See [method@Sock.Object.settimeout].
+   *
+   * Since: 1.2
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_double ("timeout", NULL, NULL,
+                         -1.0, G_MAXDOUBLE, -1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1222,11 +571,23 @@ static void
 sock_object_init (SockObject *self)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
+  SockAdoption *adoption = g_private_get (&adoption_key);
 
-  _sock_fd_guard_init (&priv->guard, -1);
   priv->family = -1;
+  priv->default_family = -1;
   priv->type = SOCK_STREAM;
-  priv->blocking = TRUE;
+  priv->timeouts = _sock_io_timeouts_new (-1);
+
+  /* Claimed here, before any subclass's instance_init runs. */
+  if (adoption != NULL)
+    {
+      g_private_set (&adoption_key, NULL);
+      _sock_fd_guard_init (&priv->guard, adoption->fd);
+      priv->adopted = TRUE;
+      adoption->fd = -1;
+    }
+  else
+    _sock_fd_guard_init (&priv->guard, -1);
 }
 
 /* Public API ----------------------------------------------------------------- */
@@ -1253,6 +614,25 @@ sock_is_object (gconstpointer instance)
   g_atomic_pointer_set (&known_type, type);
   return TRUE;
 }
+
+/* A virtual method that failed must say why: an override (in C, or in a
+ * language binding) that returned failure without an error would leave a C
+ * caller with nothing to report. */
+static void
+set_missing_error (SockObject   *self,
+                   GError      **error,
+                   const gchar  *method)
+{
+  if (error != NULL && *error == NULL)
+    _sock_set_errno_error (error, EIO, "%s: %s's implementation failed without "
+                           "saying why", method, G_OBJECT_TYPE_NAME (self));
+}
+
+#define CHECK_FAILURE(failed, method) \
+  G_STMT_START { \
+    if (G_UNLIKELY (failed) && error != NULL && *error == NULL) \
+      set_missing_error (self, error, method); \
+  } G_STMT_END
 
 /**
  * sock_object_get_family: (get-property family)
@@ -1323,7 +703,7 @@ sock_object_get_blocking (SockObject *self)
 {
   g_return_val_if_fail (sock_is_object (self), FALSE);
 
-  return GET_PRIV (self)->blocking;
+  return _sock_io_load64 (&GET_PRIV (self)->timeouts->timeout) != 0;
 }
 
 /**
@@ -1357,6 +737,7 @@ sock_object_accept (SockObject  *self,
     *address = NULL;
 
   conn = SOCK_OBJECT_GET_CLASS (self)->accept (self, address, error);
+  CHECK_FAILURE (conn == NULL, "accept");
   /* An override may hand back a floating or a full reference. */
   if (address != NULL && *address != NULL)
     g_variant_take_ref (*address);
@@ -1391,7 +772,12 @@ sock_object_bind (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
-  return SOCK_OBJECT_GET_CLASS (self)->bind (self, address, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->bind (self, address, error);
+
+    CHECK_FAILURE (!ret, "bind");
+    return ret;
+  }
 }
 
 /**
@@ -1416,7 +802,12 @@ sock_object_close (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->close (self, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->close (self, error);
+
+    CHECK_FAILURE (!ret, "close");
+    return ret;
+  }
 }
 
 /**
@@ -1444,7 +835,12 @@ sock_object_connect (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
-  return SOCK_OBJECT_GET_CLASS (self)->connect (self, address, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->connect (self, address, error);
+
+    CHECK_FAILURE (!ret, "connect");
+    return ret;
+  }
 }
 
 /**
@@ -1478,7 +874,12 @@ sock_object_connect_ex (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
-  return SOCK_OBJECT_GET_CLASS (self)->connect_ex (self, address, error);
+  {
+    gint ret = SOCK_OBJECT_GET_CLASS (self)->connect_ex (self, address, error);
+
+    CHECK_FAILURE (ret < 0, "connect_ex");
+    return ret;
+  }
 }
 
 /**
@@ -1523,6 +924,7 @@ sock_object_getpeername (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getpeername (self, error);
+  CHECK_FAILURE (address == NULL, "getpeername");
   /* An override may return a floating or a full reference. */
   return address ? g_variant_take_ref (address) : NULL;
 }
@@ -1549,6 +951,7 @@ sock_object_getsockname (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   address = SOCK_OBJECT_GET_CLASS (self)->getsockname (self, error);
+  CHECK_FAILURE (address == NULL, "getsockname");
   /* An override may return a floating or a full reference. */
   return address ? g_variant_take_ref (address) : NULL;
 }
@@ -1579,7 +982,12 @@ sock_object_getsockopt (SockObject  *self,
   g_return_val_if_fail (value != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->getsockopt (self, level, optname, value, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->getsockopt (self, level, optname, value, error);
+
+    CHECK_FAILURE (!ret, "getsockopt");
+    return ret;
+  }
 }
 
 /**
@@ -1607,7 +1015,12 @@ sock_object_getsockopt_bytes (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return SOCK_OBJECT_GET_CLASS (self)->getsockopt_bytes (self, level, optname, buflen, error);
+  {
+    GBytes *ret = SOCK_OBJECT_GET_CLASS (self)->getsockopt_bytes (self, level, optname, buflen, error);
+
+    CHECK_FAILURE (ret == NULL, "getsockopt_bytes");
+    return ret;
+  }
 }
 
 /**
@@ -1631,7 +1044,12 @@ sock_object_listen (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->listen (self, backlog, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->listen (self, backlog, error);
+
+    CHECK_FAILURE (!ret, "listen");
+    return ret;
+  }
 }
 
 /**
@@ -1674,7 +1092,12 @@ sock_object_makefile (SockObject   *self,
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return SOCK_OBJECT_GET_CLASS (self)->makefile (self, mode, bufsize, error);
+  {
+    GIOStream *ret = SOCK_OBJECT_GET_CLASS (self)->makefile (self, mode, bufsize, error);
+
+    CHECK_FAILURE (ret == NULL, "makefile");
+    return ret;
+  }
 }
 
 /**
@@ -1704,7 +1127,12 @@ sock_object_recv (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return SOCK_OBJECT_GET_CLASS (self)->recv (self, bufsize, flags, error);
+  {
+    GBytes *ret = SOCK_OBJECT_GET_CLASS (self)->recv (self, bufsize, flags, error);
+
+    CHECK_FAILURE (ret == NULL, "recv");
+    return ret;
+  }
 }
 
 /**
@@ -1742,7 +1170,12 @@ sock_object_recv_into (SockObject  *self,
   g_return_val_if_fail (buffer != NULL || size == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  return SOCK_OBJECT_GET_CLASS (self)->recv_into (self, buffer, size, flags, error);
+  {
+    gssize ret = SOCK_OBJECT_GET_CLASS (self)->recv_into (self, buffer, size, flags, error);
+
+    CHECK_FAILURE (ret < 0, "recv_into");
+    return ret;
+  }
 }
 
 /**
@@ -1777,6 +1210,7 @@ sock_object_recvfrom (SockObject  *self,
     *address = NULL;
 
   data = SOCK_OBJECT_GET_CLASS (self)->recvfrom (self, bufsize, flags, address, error);
+  CHECK_FAILURE (data == NULL, "recvfrom");
   /* An override may hand back a floating or a full reference. */
   if (address != NULL && *address != NULL)
     g_variant_take_ref (*address);
@@ -1812,7 +1246,12 @@ sock_object_send (SockObject    *self,
   g_return_val_if_fail (data != NULL || size == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  return SOCK_OBJECT_GET_CLASS (self)->send (self, data, size, flags, error);
+  {
+    gssize ret = SOCK_OBJECT_GET_CLASS (self)->send (self, data, size, flags, error);
+
+    CHECK_FAILURE (ret < 0, "send");
+    return ret;
+  }
 }
 
 /**
@@ -1842,7 +1281,12 @@ sock_object_sendall (SockObject    *self,
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->sendall (self, data, size, flags, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->sendall (self, data, size, flags, error);
+
+    CHECK_FAILURE (!ret, "sendall");
+    return ret;
+  }
 }
 
 /**
@@ -1877,7 +1321,12 @@ sock_object_sendto (SockObject    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   owned = address ? g_variant_ref_sink (address) : NULL;
-  return SOCK_OBJECT_GET_CLASS (self)->sendto (self, data, size, flags, address, error);
+  {
+    gssize ret = SOCK_OBJECT_GET_CLASS (self)->sendto (self, data, size, flags, address, error);
+
+    CHECK_FAILURE (ret < 0, "sendto");
+    return ret;
+  }
 }
 
 /**
@@ -1902,7 +1351,12 @@ sock_object_setblocking (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->setblocking (self, flag, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->setblocking (self, flag, error);
+
+    CHECK_FAILURE (!ret, "setblocking");
+    return ret;
+  }
 }
 
 /**
@@ -1929,7 +1383,12 @@ sock_object_setsockopt (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->setsockopt (self, level, optname, value, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->setsockopt (self, level, optname, value, error);
+
+    CHECK_FAILURE (!ret, "setsockopt");
+    return ret;
+  }
 }
 
 /**
@@ -1959,8 +1418,13 @@ sock_object_setsockopt_bytes (SockObject    *self,
   g_return_val_if_fail (value != NULL || size == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->setsockopt_bytes (self, level, optname, value, size,
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->setsockopt_bytes (self, level, optname, value, size,
                                                          error);
+
+    CHECK_FAILURE (!ret, "setsockopt_bytes");
+    return ret;
+  }
 }
 
 /**
@@ -1985,5 +1449,76 @@ sock_object_shutdown (SockObject  *self,
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SOCK_OBJECT_GET_CLASS (self)->shutdown (self, how, error);
+  {
+    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->shutdown (self, how, error);
+
+    CHECK_FAILURE (!ret, "shutdown");
+    return ret;
+  }
+}
+
+/**
+ * sock_object_settimeout: (virtual settimeout) (set-property timeout)
+ * @self: a socket
+ * @seconds: the timeout in seconds: negative for none, 0 for non-blocking
+ * @error: return location for a #GError
+ *
+ * Sets the socket's timeout, with CPython's three modes:
+ *
+ * - negative (-1): no timeout. The descriptor is blocking, and calls wait
+ *   as long as it takes.
+ * - 0: non-blocking. A call that would wait fails at once with `EAGAIN`
+ *   (`EINPROGRESS` for [method@Sock.Object.connect]).
+ * - more than 0: each call waits at most @seconds, measured on the
+ *   monotonic clock from the moment the call starts (signals never extend
+ *   it), then fails with `SOCK_ERROR` / `ETIMEDOUT` and the message
+ *   "timed out". The descriptor is non-blocking underneath. A
+ *   [method@Sock.Object.connect] that times out leaves the socket unusable
+ *   for another attempt, as in CPython; [method@Sock.Object.sendall]'s
+ *   timeout covers the whole call.
+ *
+ * [method@Sock.Object.setblocking] is `settimeout (-1)` or `settimeout (0)`.
+ * The [property@Sock.Object:timeout] and [property@Sock.Object:blocking]
+ * properties change together and are both notified. Streams from
+ * [method@Sock.Object.makefile] follow the socket's timeout.
+ *
+ * Fails with `EINVAL` for NaN or a timeout too long to represent, and with
+ * `EBADF` on a closed socket.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.2
+ */
+gboolean
+sock_object_settimeout (SockObject  *self,
+                        gdouble      seconds,
+                        GError     **error)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (sock_is_object (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ret = SOCK_OBJECT_GET_CLASS (self)->settimeout (self, seconds, error);
+  CHECK_FAILURE (!ret, "settimeout");
+  return ret;
+}
+
+/**
+ * sock_object_gettimeout: (get-property timeout)
+ * @self: a socket
+ *
+ * Gets the socket's timeout; see [method@Sock.Object.settimeout].
+ *
+ * Returns: the timeout in seconds, 0 for a non-blocking socket, or -1 for
+ *   none
+ *
+ * Since: 1.2
+ */
+gdouble
+sock_object_gettimeout (SockObject *self)
+{
+  g_return_val_if_fail (sock_is_object (self), -1.0);
+
+  return _sock_timeout_to_seconds (_sock_io_load64 (&GET_PRIV (self)->timeouts->timeout));
 }

@@ -17,8 +17,10 @@
 #include "sock-socket.h"
 #include "sock-unix-object.h"
 
-GType
-_sock_object_type_for_family (gint family)
+/* The built-in class for each family; a subclass for another family is
+ * made with g_object_new() and its own "family". */
+static GType
+type_for_family (gint family)
 {
   switch (family)
     {
@@ -37,7 +39,7 @@ type_for_family_or_error (gint          family,
                           const gchar  *what,
                           GError      **error)
 {
-  GType gtype = _sock_object_type_for_family (family);
+  GType gtype = type_for_family (family);
 
   if (gtype == G_TYPE_INVALID)
     _sock_set_errno_error (error, EAFNOSUPPORT,
@@ -131,4 +133,57 @@ sock_fromfd (gint     fd,
     }
 
   return _sock_object_new_for_fd (gtype, dup_fd, family, type, proto);
+}
+
+/* Microseconds, -1 for none; read by every new socket object. */
+static gint64 default_timeout = -1;
+
+gint64
+_sock_get_default_timeout_us (void)
+{
+  return _sock_io_load64 (&default_timeout);
+}
+
+/**
+ * sock_setdefaulttimeout:
+ * @seconds: the timeout in seconds; negative for none
+ *
+ * Sets the timeout that new socket objects start with, as CPython's
+ * `socket.setdefaulttimeout()`: sockets made by [func@Sock.socket],
+ * [func@Sock.fromfd] and [method@Sock.Object.accept] from now on take it
+ * (see [method@Sock.Object.settimeout]); existing sockets keep theirs. A
+ * negative value (the initial one) means no timeout: new sockets block.
+ * A NaN or a timeout too long to represent leaves the default unchanged,
+ * with a warning. Safe to call from any thread.
+ *
+ * Since: 1.2
+ */
+void
+sock_setdefaulttimeout (gdouble seconds)
+{
+  gint64 timeout;
+
+  if (!_sock_timeout_from_seconds (seconds, &timeout, NULL))
+    {
+      g_warning ("sock_setdefaulttimeout: %g is not a usable timeout", seconds);
+      return;
+    }
+
+  _sock_io_store64 (&default_timeout, timeout);
+}
+
+/**
+ * sock_getdefaulttimeout:
+ *
+ * Gets the timeout new socket objects start with; see
+ * [func@Sock.setdefaulttimeout].
+ *
+ * Returns: the timeout in seconds, or -1 for none
+ *
+ * Since: 1.2
+ */
+gdouble
+sock_getdefaulttimeout (void)
+{
+  return _sock_timeout_to_seconds (_sock_get_default_timeout_us ());
 }

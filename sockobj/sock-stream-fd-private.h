@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "sock-io-private.h"
+
 G_BEGIN_DECLS
 
 /* The close-on-exec dup() behind one makefile() stream. The GIOStream and its
@@ -15,12 +17,15 @@ G_BEGIN_DECLS
  * G_IO_ERROR_CLOSED instead of touching a descriptor number the process may
  * have reused. Operations already running, and pollable sources made before,
  * keep the number reserved: the descriptor itself is closed, once, when the
- * last of them is done with it (closing does not wake a blocked call). The
- * descriptor's file status flags (O_NONBLOCK in particular) belong to the
- * socket and are never changed here. */
+ * last of them is done with it. Closing wakes every wait and every source
+ * (so a pending asynchronous read ends with G_IO_ERROR_CLOSED), but not a
+ * call blocked inside the kernel. The descriptor's file status flags
+ * (O_NONBLOCK in particular) belong to the socket and are never changed
+ * here; the socket's timeouts, shared, say how blocking calls wait. */
 typedef struct _SockStreamFd SockStreamFd;
 
-SockStreamFd *_sock_stream_fd_new           (gint            fd);
+SockStreamFd *_sock_stream_fd_new           (gint            fd,
+                                             SockIOTimeouts *timeouts);
 SockStreamFd *_sock_stream_fd_ref           (SockStreamFd   *self);
 void          _sock_stream_fd_unref         (SockStreamFd   *self);
 gint          _sock_stream_fd_get           (SockStreamFd   *self);

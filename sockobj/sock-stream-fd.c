@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "sock-fd-guard-private.h"
+#include "sock-io-private.h"
 #include "sock-stream-fd-private.h"
 
 /* Every operation, and every pollable source for as long as it lives, pins
@@ -22,14 +23,17 @@
 struct _SockStreamFd
 {
   SockFdGuard guard;
+  SockIOTimeouts *timeouts;   /* the socket's, shared */
 };
 
 SockStreamFd *
-_sock_stream_fd_new (gint fd)
+_sock_stream_fd_new (gint            fd,
+                     SockIOTimeouts *timeouts)
 {
   SockStreamFd *self = g_atomic_rc_box_new0 (SockStreamFd);
 
   _sock_fd_guard_init (&self->guard, fd);
+  self->timeouts = _sock_io_timeouts_ref (timeouts);
   return self;
 }
 
@@ -44,7 +48,8 @@ sock_stream_fd_clear (SockStreamFd *self)
 {
   /* Sources hold a reference, so nothing can be using the descriptor. */
   g_assert (g_atomic_int_get (&self->guard.users) == 0);
-  _sock_stream_fd_close (self, NULL);
+  _sock_fd_guard_clear (&self->guard);
+  _sock_io_timeouts_unref (self->timeouts);
 }
 
 void
@@ -59,19 +64,6 @@ gint
 _sock_stream_fd_get (SockStreamFd *self)
 {
   return _sock_fd_guard_peek (&self->guard);
-}
-
-static inline void
-release_fd (SockStreamFd *self)
-{
-  _sock_fd_guard_release (&self->guard);
-}
-
-/* Pins the descriptor, or returns -1 once the stream is closed. */
-static inline gint
-acquire_fd (SockStreamFd *self)
-{
-  return _sock_fd_guard_acquire (&self->guard);
 }
 
 gboolean
@@ -90,197 +82,51 @@ _sock_stream_fd_close (SockStreamFd  *self,
   return TRUE;
 }
 
-static gboolean
-set_closed_error (GError **error)
+typedef struct
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                       "Socket stream is already closed");
-  return FALSE;
-}
+  void *buffer;
+  gsize count;
+  gint flags;
+  gboolean sending;
+} StreamCall;
 
-static gboolean
-set_timed_out_error (GError **error)
-{
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Socket I/O timed out");
-  return FALSE;
-}
-
-/* The monotonic time at which a blocking operation started now gives up:
- * the socket's SO_RCVTIMEO or SO_SNDTIMEO, as a blocking recv() or send()
- * would, or -1 for none (the default). */
-static gint64
-get_deadline (gint     fd,
-              gboolean sending)
-{
-  struct timeval tv = { 0, };
-  socklen_t len = sizeof tv;
-
-  if (getsockopt (fd, SOL_SOCKET, sending ? SO_SNDTIMEO : SO_RCVTIMEO,
-                  &tv, &len) < 0 ||
-      (tv.tv_sec == 0 && tv.tv_usec == 0))
-    return -1;
-
-  return g_get_monotonic_time () + tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec;
-}
-
-/* Blocks until @fd polls for @condition (or an error or hangup, which the
- * next recv()/send() then reports), @cancellable is cancelled or @deadline
- * (-1 for none) passes. */
-static gboolean
-wait_for_condition (gint           fd,
-                    GIOCondition   condition,
-                    gint64         deadline,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  GPollFD fds[2] = { { 0, }, };
-  guint n_fds = 1;
-  gint result;
-
-  fds[0].fd = fd;
-  fds[0].events = condition;
-
-  if (g_cancellable_make_pollfd (cancellable, &fds[1]))
-    n_fds++;
-
-  for (;;)
-    {
-      gint timeout_ms = -1;
-
-      if (deadline >= 0)
-        {
-          gint64 remaining = deadline - g_get_monotonic_time ();
-
-          /* Round up, so that we never wake just before the deadline. */
-          timeout_ms = remaining <= 0 ? 0 : MIN ((remaining + 999) / 1000, G_MAXINT);
-        }
-
-      result = g_poll (fds, n_fds, timeout_ms);
-      if (result >= 0 || errno != EINTR)
-        break;
-    }
-
-  if (n_fds > 1)
-    g_cancellable_release_fd (cancellable);
-
-  if (result < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Error waiting for socket: %s", g_strerror (errsv));
-      return FALSE;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (result == 0)
-    return set_timed_out_error (error);
-
-  return TRUE;
-}
-
-/* recv() and send() share one loop. The stream must never change the
- * descriptor's O_NONBLOCK flag, which it shares with the socket object, so
- * non-blocking behaviour is asked for per call with MSG_DONTWAIT.
- *
- * A blocking call without a cancellable first tries a plain call: on a
- * blocking descriptor the kernel waits for us, which costs no extra system
- * call (this is the bulk-transfer fast path), and on a non-blocking one it
- * answers EAGAIN at once and we fall back to poll(). With a cancellable the
- * call never waits in the kernel, so that poll() can watch the cancellable
- * too. So the common paths need no fcntl (F_GETFL), and a setblocking() on
- * the socket between two calls is always honoured.
- *
- * A blocking call waits at most the socket's SO_RCVTIMEO / SO_SNDTIMEO, like
- * recv() and send() themselves, and then fails with G_IO_ERROR_TIMED_OUT;
- * those are only looked up once a call has to wait. */
 static gssize
-transfer_pinned (SockStreamFd  *self,
-                 gint           fd,
-                 gboolean       sending,
-                 gint           flags,
-                 void          *buffer,
-                 gsize          count,
-                 gboolean       blocking,
-                 GCancellable  *cancellable,
-                 GError       **error)
+stream_attempt (gint     fd,
+                gint     dontwait,
+                gpointer data)
 {
-  gboolean have_deadline = FALSE;
-  gint64 deadline = -1;
+  StreamCall *call = data;
 
-  for (;;)
-    {
-      gssize result;
-      int errsv;
-
-      if (sending)
-        result = send (fd, buffer, count, flags);
-      else
-        result = recv (fd, buffer, count, flags);
-
-      if (result >= 0)
-        return result;
-
-      errsv = errno;
-
-      if (errsv == EINTR)
-        goto again;
-
-      if (errsv == EAGAIN || errsv == EWOULDBLOCK)
-        {
-          if (!blocking)
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                                   g_strerror (errsv));
-              return -1;
-            }
-
-          /* A plain call on a blocking descriptor only answers EAGAIN once
-           * the kernel has waited out SO_RCVTIMEO / SO_SNDTIMEO. */
-          if ((flags & MSG_DONTWAIT) == 0 &&
-              (fcntl (fd, F_GETFL) & O_NONBLOCK) == 0)
-            {
-              set_timed_out_error (error);
-              return -1;
-            }
-
-          if (!have_deadline)
-            {
-              deadline = get_deadline (fd, sending);
-              have_deadline = TRUE;
-            }
-
-          if (!wait_for_condition (fd, sending ? G_IO_OUT : G_IO_IN,
-                                   deadline, cancellable, error))
-            return -1;
-
-          /* poll() said ready; if another reader drained the socket in
-           * between, MSG_DONTWAIT sends us back to poll() rather than
-           * blocking past a cancellation or the deadline. */
-          flags |= MSG_DONTWAIT;
-          goto again;
-        }
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   sending ? "Error sending data: %s"
-                           : "Error receiving data: %s",
-                   g_strerror (errsv));
-      return -1;
-
-    again:
-      /* Closed while we waited: the number is still ours, but what arrives
-       * now belongs to whoever still has the socket. */
-      if (G_UNLIKELY (_sock_fd_guard_peek (&self->guard) < 0))
-        {
-          set_closed_error (error);
-          return -1;
-        }
-    }
+  if (call->sending)
+    return send (fd, call->buffer, call->count, call->flags | dontwait);
+  else
+    return recv (fd, call->buffer, call->count, call->flags | dontwait);
 }
 
+/* Whether a blocking call's EAGAIN came from a blocking descriptor, which
+ * only says so once the kernel waited out a SO_RCVTIMEO / SO_SNDTIMEO set
+ * behind the socket's back. */
+static gboolean
+descriptor_is_blocking (SockStreamFd *self)
+{
+  gint fd = _sock_fd_guard_acquire (&self->guard);
+  gboolean blocking;
+
+  if (fd < 0)
+    return FALSE;
+  blocking = (fcntl (fd, F_GETFL) & O_NONBLOCK) == 0;
+  _sock_fd_guard_release (&self->guard);
+
+  return blocking;
+}
+
+/* A blocking call waits as the socket's timeout says: a timeout (or the
+ * kernel's SO_RCVTIMEO / SO_SNDTIMEO) bounds it with G_IO_ERROR_TIMED_OUT;
+ * otherwise it waits as long as it takes -- even on a non-blocking socket,
+ * as GIO's blocking calls do. Without a timeout or a cancellable to watch,
+ * the kernel waits: on a blocking descriptor that costs no extra system
+ * call (the bulk-transfer fast path). A non-blocking call never waits:
+ * MSG_DONTWAIT, since the descriptor's O_NONBLOCK is the socket's. */
 static gssize
 transfer (SockStreamFd  *self,
           gboolean       sending,
@@ -290,26 +136,73 @@ transfer (SockStreamFd  *self,
           GCancellable  *cancellable,
           GError       **error)
 {
-  gint flags = sending ? MSG_NOSIGNAL : 0;
+  StreamCall call = { buffer, count, sending ? MSG_NOSIGNAL : 0, sending };
+  GIOCondition condition = sending ? G_IO_OUT : G_IO_IN;
+  SockIOWait wait;
   gssize result;
-  gint fd;
-
-  if (!blocking || cancellable != NULL)
-    flags |= MSG_DONTWAIT;
+  gint errsv;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return -1;
 
-  if (G_UNLIKELY ((fd = acquire_fd (self)) < 0))
+  if (!blocking)
     {
-      set_closed_error (error);
-      return -1;
+      wait.mode = SOCK_IO_NONBLOCKING;
+      wait.expired = FALSE;
+      wait.cancellable = NULL;
+      call.flags |= MSG_DONTWAIT;
+    }
+  else
+    {
+      gint64 timeout = _sock_io_load64 (&self->timeouts->timeout);
+      gint64 kernel = _sock_io_load64 (sending ? &self->timeouts->sndtimeo
+                                               : &self->timeouts->rcvtimeo);
+
+      wait.expired = FALSE;
+      wait.expired_errno = ETIMEDOUT;
+      wait.cancellable = cancellable;
+      wait.mode = SOCK_IO_POLL;
+      wait.deadline = -1;
+      if (timeout > 0)
+        wait.deadline = g_get_monotonic_time () + timeout;
+      else if (kernel > 0)
+        wait.deadline = g_get_monotonic_time () + kernel;
+      else if (timeout < 0 && cancellable == NULL)
+        wait.mode = SOCK_IO_KERNEL;
     }
 
-  result = transfer_pinned (self, fd, sending, flags, buffer, count, blocking,
-                            cancellable, error);
-  release_fd (self);
-  return result;
+  for (;;)
+    {
+      result = _sock_io_run (&self->guard, condition, &wait, stream_attempt, &call, &errsv);
+      if (result >= 0)
+        return result;
+
+      /* The socket went non-blocking since the call started: wait here. */
+      if (errsv == EAGAIN && wait.mode == SOCK_IO_KERNEL && !descriptor_is_blocking (self))
+        {
+          wait.mode = SOCK_IO_POLL;
+          wait.deadline = -1;
+          continue;
+        }
+      break;
+    }
+
+  if (errsv == EBADF && _sock_fd_guard_is_closed (&self->guard))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                         "Socket stream is already closed");
+  else if (errsv == ECANCELED && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ;
+  else if (wait.expired || (errsv == EAGAIN && wait.mode == SOCK_IO_KERNEL))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "Socket I/O timed out");
+  else if (errsv == EAGAIN || errsv == EWOULDBLOCK)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, g_strerror (errsv));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 sending ? "Error sending data: %s" : "Error receiving data: %s",
+                 g_strerror (errsv));
+
+  return -1;
 }
 
 gssize
@@ -343,7 +236,7 @@ _sock_stream_fd_is_ready (SockStreamFd *self,
   gint result;
 
   /* A closed stream is "ready": its next operation fails without waiting. */
-  if ((pfd.fd = acquire_fd (self)) < 0)
+  if ((pfd.fd = _sock_fd_guard_acquire (&self->guard)) < 0)
     return TRUE;
 
   pfd.events = condition;
@@ -352,7 +245,7 @@ _sock_stream_fd_is_ready (SockStreamFd *self,
     result = g_poll (&pfd, 1, 0);
   while (result < 0 && errno == EINTR);
 
-  release_fd (self);
+  _sock_fd_guard_release (&self->guard);
 
   /* POLLERR and POLLHUP count as ready too: the next call reports them. */
   return result != 0;
@@ -391,7 +284,7 @@ sock_stream_fd_source_finalize (GSource *source)
 {
   SockStreamFdSource *fd_source = (SockStreamFdSource *) source;
 
-  release_fd (fd_source->fd);
+  _sock_fd_guard_release (&fd_source->fd->guard);
   _sock_stream_fd_unref (fd_source->fd);
 }
 
@@ -412,9 +305,9 @@ _sock_stream_fd_create_source (SockStreamFd *self,
 {
   g_autoptr(GSource) child = NULL;
   SockStreamFdSource *fd_source;
-  gint fd;
+  gint fd, wakeup;
 
-  if ((fd = acquire_fd (self)) < 0)
+  if ((fd = _sock_fd_guard_acquire (&self->guard)) < 0)
     return _sock_stream_ready_source_new (stream, cancellable);
 
   /* The pin taken above is the source's, released when it is finalized. */
@@ -423,6 +316,11 @@ _sock_stream_fd_create_source (SockStreamFd *self,
   fd_source = (SockStreamFdSource *) child;
   fd_source->fd = _sock_stream_fd_ref (self);
   g_source_add_unix_fd (child, fd, condition);
+  /* A close wakes the source, so that whoever waits sees it (an
+   * asynchronous read fails with G_IO_ERROR_CLOSED and lets go of the
+   * descriptor) instead of pinning it until the peer speaks. */
+  if ((wakeup = _sock_fd_guard_get_wakeup (&self->guard)) >= 0)
+    g_source_add_unix_fd (child, wakeup, G_IO_IN);
 
   return g_pollable_source_new_full (stream, child, cancellable);
 }

@@ -124,9 +124,24 @@ sock_unix_object_address_from_native (SockObject    *object,
 }
 
 static void
+sock_unix_object_constructed (GObject *object)
+{
+  SockObject *self = SOCK_OBJECT (object);
+  gint family = sock_object_get_family (self);
+
+  /* Only this class's families have addresses it can convert. */
+  if (family >= 0 && family != AF_UNIX)
+    _sock_object_set_create_errno (self, EAFNOSUPPORT);
+
+  G_OBJECT_CLASS (sock_unix_object_parent_class)->constructed (object);
+}
+
+static void
 sock_unix_object_class_init (SockUnixObjectClass *klass)
 {
   SockObjectClass *object_class = SOCK_OBJECT_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->constructed = sock_unix_object_constructed;
 
   object_class->address_to_native = sock_unix_object_address_to_native;
   object_class->address_from_native = sock_unix_object_address_from_native;
@@ -135,6 +150,7 @@ sock_unix_object_class_init (SockUnixObjectClass *klass)
 static void
 sock_unix_object_init (SockUnixObject *self)
 {
+  _sock_object_set_default_family (SOCK_OBJECT (self), AF_UNIX);
 }
 
 /**

@@ -52,6 +52,8 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * @setsockopt: the implementation of [method@Sock.Object.setsockopt]
  * @setsockopt_bytes: the implementation of [method@Sock.Object.setsockopt_bytes]
  * @shutdown: the implementation of [method@Sock.Object.shutdown]
+ * @settimeout: the implementation of [method@Sock.Object.settimeout];
+ *   since 1.2
  *
  * The virtual method table of socket objects.
  *
@@ -196,8 +198,13 @@ struct _SockObjectClass
                                        gint           how,
                                        GError       **error);
 
+  /* Since: 1.2 */
+  gboolean     (*settimeout)          (SockObject    *self,
+                                       gdouble        seconds,
+                                       GError       **error);
+
   /*< private >*/
-  gpointer _reserved[16];
+  gpointer _reserved[15];
 };
 
 SOCK_AVAILABLE_IN_ALL
@@ -310,6 +317,13 @@ gboolean    sock_object_setsockopt_bytes (SockObject   *self,
                                           const guint8 *value,
                                           gsize         size,
                                           GError      **error);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_settimeout      (SockObject    *self,
+                                         gdouble        seconds,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_1_2
+gdouble     sock_object_gettimeout      (SockObject    *self);
+
 SOCK_AVAILABLE_IN_ALL
 gboolean    sock_object_shutdown        (SockObject    *self,
                                          gint           how,

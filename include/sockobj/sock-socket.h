@@ -25,4 +25,9 @@ SockObject *sock_fromfd (gint     fd,
                          gint     proto,
                          GError **error);
 
+SOCK_AVAILABLE_IN_1_2
+void        sock_setdefaulttimeout (gdouble seconds);
+SOCK_AVAILABLE_IN_1_2
+gdouble     sock_getdefaulttimeout (void);
+
 G_END_DECLS

@@ -1,0 +1,167 @@
+/* sock-io-private.h: the one I/O layer under every call
+ *
+ * Every operation that may wait -- the socket's methods and the makefile()
+ * streams alike -- runs its system call through _sock_io_run() (or, for
+ * connect(), waits through _sock_io_wait()):
+ *
+ *  - the call's SockIOWait is fixed when the call starts, deadline
+ *    included, so neither a signal nor a retry ever extends it;
+ *  - the system call is tried first; EINTR is retried, EAGAIN leads to the
+ *    one poll() loop, which also watches the guard's wakeup (a close ends
+ *    the wait) and the call's cancellable;
+ *  - the descriptor is pinned by the guard for the whole call.
+ *
+ * Failures come back as an errno value for the caller to turn into its own
+ * error domain: EBADF once the guard is closed, ECANCELED for a cancelled
+ * wait, and wait->expired set when the deadline passed (the errno is then
+ * wait->expired_errno).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include <gio/gio.h>
+
+#include "sock-fd-guard-private.h"
+
+G_BEGIN_DECLS
+
+/* The timeouts of one socket, shared with its makefile() streams so that
+ * they honour them without a copy. All in microseconds, read and written
+ * atomically. */
+typedef struct
+{
+  gint64 timeout;    /* settimeout(): -1 none (blocking), 0 non-blocking, > 0 */
+  gint64 rcvtimeo;   /* the kernel's SO_RCVTIMEO, 0 for none */
+  gint64 sndtimeo;   /* the kernel's SO_SNDTIMEO, 0 for none */
+} SockIOTimeouts;
+
+SockIOTimeouts *_sock_io_timeouts_new   (gint64          timeout);
+SockIOTimeouts *_sock_io_timeouts_ref   (SockIOTimeouts *timeouts);
+void            _sock_io_timeouts_unref (SockIOTimeouts *timeouts);
+
+/* Reads SO_RCVTIMEO and SO_SNDTIMEO of @fd into @timeouts. */
+void            _sock_io_timeouts_load_kernel (SockIOTimeouts *timeouts,
+                                               gint            fd);
+
+static inline gint64
+_sock_io_load64 (const gint64 *value)
+{
+  return __atomic_load_n (value, __ATOMIC_RELAXED);
+}
+
+static inline void
+_sock_io_store64 (gint64 *value,
+                  gint64  new_value)
+{
+  __atomic_store_n (value, new_value, __ATOMIC_RELAXED);
+}
+
+typedef enum
+{
+  SOCK_IO_NONBLOCKING,  /* never wait: EAGAIN is the answer */
+  SOCK_IO_KERNEL,       /* a blocking descriptor without deadline: the kernel waits */
+  SOCK_IO_POLL,         /* wait in poll() until the deadline */
+} SockIOMode;
+
+typedef struct
+{
+  SockIOMode mode;
+  gboolean expired;        /* out: the deadline passed */
+  gint expired_errno;      /* what expiry reports: ETIMEDOUT or EAGAIN */
+  gint64 deadline;         /* monotonic microseconds, -1 for none; POLL only */
+  GCancellable *cancellable;
+} SockIOWait;
+
+/* The wait of one socket call, from the socket's timeouts: settimeout()'s
+ * timeout, or else the kernel's SO_RCVTIMEO / SO_SNDTIMEO, which the layer
+ * enforces itself (on the deadline fixed now) rather than let the kernel
+ * restart it after every signal. */
+static inline void
+_sock_io_wait_init (SockIOWait     *wait,
+                    SockIOTimeouts *timeouts,
+                    gboolean        sending)
+{
+  gint64 timeout = _sock_io_load64 (&timeouts->timeout);
+
+  wait->expired = FALSE;
+  wait->cancellable = NULL;
+
+  if (G_LIKELY (timeout < 0))
+    {
+      gint64 kernel = _sock_io_load64 (sending ? &timeouts->sndtimeo : &timeouts->rcvtimeo);
+
+      if (G_LIKELY (kernel == 0))
+        {
+          wait->mode = SOCK_IO_KERNEL;
+          return;
+        }
+      wait->mode = SOCK_IO_POLL;
+      wait->expired_errno = EAGAIN;
+      wait->deadline = g_get_monotonic_time () + kernel;
+    }
+  else if (timeout == 0)
+    wait->mode = SOCK_IO_NONBLOCKING;
+  else
+    {
+      wait->mode = SOCK_IO_POLL;
+      wait->expired_errno = ETIMEDOUT;
+      wait->deadline = g_get_monotonic_time () + timeout;
+    }
+}
+
+/* One attempt at a system call on @fd; @dontwait is MSG_DONTWAIT when the
+ * layer waits itself (to be passed where the call takes flags), else 0.
+ * Returns what the call returns, -1 with errno set. */
+typedef gssize (*SockIOAttempt) (gint     fd,
+                                 gint     dontwait,
+                                 gpointer data);
+
+/* Waits until @fd polls for @condition. Returns FALSE with @errsv set when
+ * the wait ends otherwise (closed, cancelled, expired, poll failed). */
+gboolean _sock_io_wait      (SockFdGuard   *guard,
+                             gint           fd,
+                             GIOCondition   condition,
+                             SockIOWait    *wait,
+                             gint          *errsv);
+
+gssize   _sock_io_run_slow  (SockFdGuard   *guard,
+                             gint           fd,
+                             GIOCondition   condition,
+                             SockIOWait    *wait,
+                             SockIOAttempt  attempt,
+                             gpointer       data,
+                             gint          *errsv);
+
+/* Runs @attempt on the guarded descriptor until it succeeds or fails for
+ * good. The first try is inline; waiting and retrying are not. */
+static inline gssize
+_sock_io_run (SockFdGuard   *guard,
+              GIOCondition   condition,
+              SockIOWait    *wait,
+              SockIOAttempt  attempt,
+              gpointer       data,
+              gint          *errsv)
+{
+  gint fd = _sock_fd_guard_acquire (guard);
+  gssize n;
+
+  if (G_UNLIKELY (fd < 0))
+    {
+      *errsv = EBADF;
+      return -1;
+    }
+
+  n = attempt (fd, wait->mode == SOCK_IO_POLL ? MSG_DONTWAIT : 0, data);
+  if (G_UNLIKELY (n < 0))
+    n = _sock_io_run_slow (guard, fd, condition, wait, attempt, data, errsv);
+
+  _sock_fd_guard_release (guard);
+  return n;
+}
+
+G_END_DECLS
