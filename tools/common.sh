@@ -23,6 +23,8 @@ SOCKOBJ_DEBIAN_PACKAGES=(
   valgrind libc6-dbg clang libclang-rt-14-dev
   # Plots for the benchmarks.
   gnuplot-nox
+  # The ABI check against the last release (abidw, abidiff).
+  abigail-tools
 )
 
 SOCKOBJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
