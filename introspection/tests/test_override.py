@@ -444,6 +444,62 @@ class VirtualMethodShapeTest(unittest.TestCase):
                 self.assertIn('BadShapeSocket.do_', stderr.getvalue())
 
 
+class SignalConnectTest(unittest.TestCase):
+    """connect(name, callback, ...) is GObject's; connect(address) the socket's."""
+
+    def test_notify_blocking(self):
+        with Sock.socket() as s:
+            seen = []
+            handler = s.connect('notify::blocking',
+                                lambda obj, pspec: seen.append((pspec.name, obj.get_blocking())))
+            self.assertIsInstance(handler, int)
+            self.assertGreater(handler, 0)
+            s.setblocking(False)
+            s.setblocking(False)
+            self.assertEqual(seen, [('blocking', False)])
+            s.disconnect(handler)
+            s.setblocking(True)
+            self.assertEqual(seen, [('blocking', False)])
+
+    def test_user_data_and_other_connects(self):
+        with Sock.socket() as s, Sock.socket() as other:
+            seen = []
+            s.connect('notify', lambda obj, pspec, tag: seen.append((pspec.name, tag)), 'data')
+            s.connect_after('notify::blocking', lambda obj, pspec: seen.append('after'))
+            s.connect_object('notify::blocking',
+                             lambda obj, pspec: seen.append(obj is other), other)
+            s.connect_data('notify::blocking', lambda obj, pspec, tag: seen.append(tag), 'more')
+            s.setblocking(False)
+            self.assertEqual(seen, [('blocking', 'data'), True, 'more', 'after'])
+
+    def test_socket_connect_unix_path(self):
+        with temp_dir() as d:
+            path = os.path.join(d, 'sock')
+            with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as server:
+                server.bind(path)
+                server.listen(1)
+                with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as client:
+                    self.assertIsNone(client.connect(path))
+                    conn, _ = server.accept()
+                    client.sendall(b'path')
+                    self.assertEqual(conn.recv(4), b'path')
+                    conn.close()
+                # One argument is an address, even one that reads as a signal.
+                with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as client:
+                    with self.assertRaises(Sock.error) as cm:
+                        client.connect('notify::blocking')
+                    self.assertEqual(cm.exception.code, errno.ENOENT)
+
+    def test_bad_arguments(self):
+        with Sock.socket() as s:
+            with self.assertRaises(TypeError):
+                s.connect()
+            with self.assertRaises(TypeError):
+                s.connect(('127.0.0.1', 9), 0)
+            with self.assertRaises(TypeError):
+                s.connect('no-such-signal', lambda *args: None)
+
+
 class ModuleFunctionTest(unittest.TestCase):
 
     def test_functions(self):

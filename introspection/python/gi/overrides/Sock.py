@@ -14,7 +14,7 @@ import types
 
 from gi.module import get_introspection_module
 from gi.overrides import override
-from gi.repository import GLib
+from gi.repository import GLib, GObject
 
 Sock = get_introspection_module('Sock')
 
@@ -247,8 +247,18 @@ class Object(Sock.Object):
     def close(self):
         super().close()
 
-    def connect(self, address):
-        super().connect(self._address(address))
+    def connect(self, *args):
+        """connect(address) connects the socket, as socket.connect() does.
+
+        connect(detailed_signal, handler, *data) is GObject's: with two or
+        more arguments and a callable second one, it connects the handler to
+        a signal, such as 'notify::blocking', and returns the handler id.
+        """
+        if len(args) >= 2 and isinstance(args[0], str) and callable(args[1]):
+            return GObject.Object.connect(self, *args)
+        if len(args) != 1:
+            raise TypeError('connect() takes exactly one argument (%d given)' % len(args))
+        super().connect(self._address(args[0]))
 
     def connect_ex(self, address):
         return super().connect_ex(self._address(address))
