@@ -136,6 +136,26 @@ test('out parameters', () => {
     assert(addresses.includes('127.0.0.1'), 'localhost resolves to 127.0.0.1');
 });
 
+test('signals through GObject.Object.prototype.connect', () => {
+    // The socket's connect() hides GObject's, so call GObject's directly.
+    const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    const seen = [];
+    const id = GObject.Object.prototype.connect.call(s, 'notify::blocking',
+        (obj, pspec) => seen.push(`${pspec.name}=${obj.blocking}`));
+    assert(id > 0, 'a handler id');
+    s.connect_after('notify::blocking', () => seen.push('after'));
+    s.setblocking(false);
+    s.setblocking(false);
+    assertEqual(seen.join(), 'blocking=false,after');
+    s.disconnect(id);
+    s.setblocking(true);
+    assertEqual(seen.join(), 'blocking=false,after,after');
+    // Called on the socket, connect() is the socket's.
+    assertThrows(() => s.connect('notify::blocking', () => {}),
+        e => assert(`${e}`.includes('GVariant'), `wants an address, not ${e}`));
+    s.close();
+});
+
 test('module functions', () => {
     assertEqual(Sock.gethostbyname('127.0.0.1'), '127.0.0.1');
     assertEqual(Sock.gethostbyname('<broadcast>'), '255.255.255.255');
