@@ -7,8 +7,8 @@ import GObject from 'gi://GObject';
 import Sock from 'gi://Sock?version=1.0';
 import system from 'system';
 
-import {LOOPBACK, assert, assertEqual, bytes, done, inet, listeningSocket,
-    test, text} from './jsutil.js';
+import {LOOPBACK, assert, assertEqual, assertThrows, bytes, done, inet,
+    listeningSocket, test, text} from './jsutil.js';
 
 test('constructing with properties creates the socket', () => {
     const s = new Sock.InetObject({family: Sock.AF_INET, socket_type: Sock.SOCK_STREAM});
@@ -58,6 +58,71 @@ test('vfunc_send is called by send()', () => {
     [c, conn, server].forEach(x => x.close());
 });
 
+// What a vfunc with out values returns in GJS 1.74: an Array of the C return
+// value (even where the method skips it) and then the out values, the shape
+// the method itself returns to JS.
+const Shapes = GObject.registerClass(
+class Shapes extends Sock.InetObject {
+    vfunc_getsockopt(level, optname) {
+        if (level === Sock.SOL_SOCKET && optname === Sock.SO_RCVBUF)
+            return [true, 4242];
+        return super.vfunc_getsockopt(level, optname);
+    }
+
+    vfunc_getsockopt_bytes(_level, _optname, _buflen) {
+        return new Uint8Array([1, 2, 3]);
+    }
+
+    vfunc_recvfrom(_bufsize, _flags) {
+        return [bytes('from JS'), inet('10.0.0.1', 9)];
+    }
+
+    vfunc_accept() {
+        const [conn, address] = super.vfunc_accept();
+        return [conn, address];
+    }
+
+    // A method that succeeds or fails returns true.
+    vfunc_listen(backlog) {
+        return super.vfunc_listen(backlog);
+    }
+});
+
+const BareValue = GObject.registerClass(
+class BareValue extends Sock.InetObject {
+    vfunc_getsockopt(_level, _optname) {
+        return 4242;
+    }
+});
+
+test('vfuncs with out values return [result, ...out]', () => {
+    const s = new Shapes({family: Sock.AF_INET, socket_type: Sock.SOCK_STREAM});
+    let result = s.getsockopt(Sock.SOL_SOCKET, Sock.SO_RCVBUF);
+    assertEqual(result[result.length - 1], 4242);
+    result = s.getsockopt(Sock.SOL_SOCKET, Sock.SO_TYPE);
+    assertEqual(result[result.length - 1], Sock.SOCK_STREAM);
+    assertEqual(Array.from(s.getsockopt_bytes(Sock.SOL_SOCKET, Sock.SO_LINGER, 8).toArray())
+        .join(), '1,2,3');
+    const [data, from] = s.recvfrom(64, 0);
+    assertEqual(text(data), 'from JS');
+    assertEqual(from.deepUnpack().join(), '10.0.0.1,9');
+    s.bind(inet(LOOPBACK, 0));
+    assertEqual(s.listen(1), true);
+    const c = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    c.connect(s.getsockname());
+    const [conn, address] = s.accept();
+    assert(conn instanceof Shapes, 'accept() makes the subclass');
+    assertEqual(address.deepUnpack().join(), c.getsockname().deepUnpack().join());
+    [c, conn, s].forEach(x => x.close());
+});
+
+test('a bare value from vfunc_getsockopt is thrown back, not lost', () => {
+    const s = new BareValue({family: Sock.AF_INET, socket_type: Sock.SOCK_STREAM});
+    assertThrows(() => s.getsockopt(Sock.SOL_SOCKET, Sock.SO_TYPE),
+        e => assert(`${e}`.includes('expecting an Array'), `the reason, not ${e}`));
+    s.close();
+});
+
 test('out parameters', () => {
     const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
     // GJS 1.74 keeps the skipped boolean return in front of out values.
@@ -69,6 +134,26 @@ test('out parameters', () => {
     const host = Sock.gethostbyname_ex('localhost');
     const addresses = host[host.length - 1];
     assert(addresses.includes('127.0.0.1'), 'localhost resolves to 127.0.0.1');
+});
+
+test('signals through GObject.Object.prototype.connect', () => {
+    // The socket's connect() hides GObject's, so call GObject's directly.
+    const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    const seen = [];
+    const id = GObject.Object.prototype.connect.call(s, 'notify::blocking',
+        (obj, pspec) => seen.push(`${pspec.name}=${obj.blocking}`));
+    assert(id > 0, 'a handler id');
+    s.connect_after('notify::blocking', () => seen.push('after'));
+    s.setblocking(false);
+    s.setblocking(false);
+    assertEqual(seen.join(), 'blocking=false,after');
+    s.disconnect(id);
+    s.setblocking(true);
+    assertEqual(seen.join(), 'blocking=false,after,after');
+    // Called on the socket, connect() is the socket's.
+    assertThrows(() => s.connect('notify::blocking', () => {}),
+        e => assert(`${e}`.includes('GVariant'), `wants an address, not ${e}`));
+    s.close();
 });
 
 test('module functions', () => {

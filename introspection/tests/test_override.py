@@ -3,16 +3,24 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import contextlib
 import errno
+import io
 import os
 import socket as pysocket
 import struct
 import sys
 import unittest
 
-from sockgi import GLib, Gio, Sock, Worker, temp_dir
+from gi.module import get_introspection_module
+
+from sockgi import GLib, Gio, Sock, Worker, bytes_of, temp_dir
 
 TIMEOUT = 20
+
+# The introspected class under the override: its methods are the C
+# functions, so calling them is what a C caller of a subclass does.
+PlainObject = get_introspection_module('Sock').Object
 
 
 class LoadingTest(unittest.TestCase):
@@ -181,6 +189,315 @@ class SocketModuleShapeTest(unittest.TestCase):
                 self.assertEqual(e.code, errno.ECONNREFUSED)
             else:
                 self.fail('connect to a closed port succeeded')
+
+
+class NaturalOptionSocket(Sock.InetObject):
+    """do_getsockopt() returns the bare value, as getsockopt() does."""
+
+    __gtype_name__ = 'TestOverrideNaturalOptionSocket'
+
+    def do_getsockopt(self, level, optname):
+        if (level, optname) == (Sock.SOL_SOCKET, Sock.SO_RCVBUF):
+            return 4242
+        # Chaining up returns PyGObject's shape, (True, value).
+        ok, value = Sock.InetObject.do_getsockopt(self, level, optname)
+        return value
+
+    def do_getsockopt_bytes(self, level, optname, buflen):
+        return b'\x01\x02\x03\x04'[:buflen]
+
+
+class ChainedOptionSocket(NaturalOptionSocket):
+    """Chains up to a Python do_getsockopt(), which returns (True, value)
+    to its caller as the C one does."""
+
+    __gtype_name__ = 'TestOverrideChainedOptionSocket'
+
+    def do_getsockopt(self, level, optname):
+        ok, value = super().do_getsockopt(level, optname)
+        return value + 1
+
+
+class ExplicitShapeSocket(Sock.InetObject):
+    """Returns the shapes PyGObject itself expects."""
+
+    __gtype_name__ = 'TestOverrideExplicitShapeSocket'
+
+    def do_getsockopt(self, level, optname):
+        return True, 4242
+
+    def do_bind(self, address):
+        return Sock.InetObject.do_bind(self, address)
+
+    def do_accept(self):
+        return Sock.InetObject.do_accept(self)
+
+    def do_recv(self, bufsize, flags):
+        return GLib.Bytes.new(b'explicit')
+
+    def do_recvfrom(self, bufsize, flags):
+        return GLib.Bytes.new(b'explicit'), GLib.Variant('(sq)', ('10.0.0.1', 9))
+
+    def do_getsockname(self):
+        return GLib.Variant('(sq)', ('10.0.0.2', 10))
+
+
+class NoneReturningSocket(Sock.InetObject):
+    """Chains up and returns nothing, as the socket module's methods do."""
+
+    __gtype_name__ = 'TestOverrideNoneReturningSocket'
+
+    def do_bind(self, address):
+        Sock.InetObject.do_bind(self, address)
+
+    def do_listen(self, backlog):
+        Sock.InetObject.do_listen(self, backlog)
+
+    def do_connect(self, address):
+        Sock.InetObject.do_connect(self, address)
+
+    def do_sendall(self, data, size, flags):
+        Sock.InetObject.do_sendall(self, data, flags)
+
+    def do_setblocking(self, flag):
+        Sock.InetObject.do_setblocking(self, flag)
+
+    def do_setsockopt(self, level, optname, value):
+        Sock.InetObject.do_setsockopt(self, level, optname, value)
+
+    def do_setsockopt_bytes(self, level, optname, value, size):
+        Sock.InetObject.do_setsockopt_bytes(self, level, optname, value)
+
+    def do_shutdown(self, how):
+        Sock.InetObject.do_shutdown(self, how)
+
+    def do_close(self):
+        Sock.InetObject.do_close(self)
+
+
+class NaturalDataSocket(Sock.InetObject):
+    """Returns bytes and address tuples, as recv(), accept() and co. do."""
+
+    __gtype_name__ = 'TestOverrideNaturalDataSocket'
+
+    def do_accept(self):
+        conn, address = Sock.InetObject.do_accept(self)
+        return conn, address.unpack()
+
+    def do_recv(self, bufsize, flags):
+        return bytes_of(Sock.InetObject.do_recv(self, bufsize, flags)).upper()
+
+    def do_recvfrom(self, bufsize, flags):
+        data, address = Sock.InetObject.do_recvfrom(self, bufsize, flags)
+        return bytearray(bytes_of(data)[::-1]), address.unpack()
+
+    def do_getpeername(self):
+        return ('10.1.2.3', 4567)
+
+
+class OSErrorSocket(Sock.InetObject):
+    """Raises OSError, as socket code does."""
+
+    __gtype_name__ = 'TestOverrideOSErrorSocket'
+
+    def do_connect(self, address):
+        raise ConnectionRefusedError(errno.ECONNREFUSED, 'refused by the subclass')
+
+    def do_getsockopt(self, level, optname):
+        raise OSError(errno.ENOPROTOOPT, 'no such option here')
+
+
+class BadShapeSocket(Sock.InetObject):
+    """Returns a tuple too short for PyGObject."""
+
+    __gtype_name__ = 'TestOverrideBadShapeSocket'
+
+    def do_getsockopt(self, level, optname):
+        return (7,)
+
+    def do_recvfrom(self, bufsize, flags):
+        return (b'data',)
+
+
+def new_inet(cls, socket_type=Sock.SOCK_STREAM):
+    return cls(family=Sock.AF_INET, socket_type=socket_type)
+
+
+class VirtualMethodShapeTest(unittest.TestCase):
+    """do_* methods may return what the override's methods return.
+
+    Every call goes through the C function (PlainObject), which dispatches
+    to the Python method.
+    """
+
+    def test_getsockopt_bare_value(self):
+        with new_inet(NaturalOptionSocket) as s:
+            self.assertEqual(PlainObject.getsockopt(s, Sock.SOL_SOCKET, Sock.SO_RCVBUF), 4242)
+            self.assertEqual(PlainObject.getsockopt(s, Sock.SOL_SOCKET, Sock.SO_TYPE),
+                             Sock.SOCK_STREAM)
+            self.assertEqual(s.getsockopt(Sock.SOL_SOCKET, Sock.SO_RCVBUF), 4242)
+
+    def test_getsockopt_chained_python(self):
+        with new_inet(ChainedOptionSocket) as s:
+            self.assertEqual(PlainObject.getsockopt(s, Sock.SOL_SOCKET, Sock.SO_RCVBUF), 4243)
+
+    def test_getsockopt_bytes_as_bytes(self):
+        with new_inet(NaturalOptionSocket) as s:
+            self.assertEqual(bytes_of(PlainObject.getsockopt_bytes(s, Sock.SOL_SOCKET,
+                                                                   Sock.SO_LINGER, 3)),
+                             b'\x01\x02\x03')
+            self.assertEqual(s.getsockopt(Sock.SOL_SOCKET, Sock.SO_LINGER, 4),
+                             b'\x01\x02\x03\x04')
+
+    def test_none_means_success(self):
+        server = new_inet(NoneReturningSocket)
+        self.assertIs(PlainObject.bind(server, GLib.Variant('(sq)', ('127.0.0.1', 0))), True)
+        self.assertIs(PlainObject.listen(server, 1), True)
+        client = new_inet(NoneReturningSocket)
+        self.assertIs(PlainObject.setsockopt(client, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, 1),
+                      True)
+        self.assertEqual(client.getsockopt(Sock.SOL_SOCKET, Sock.SO_KEEPALIVE), 1)
+        self.assertIs(PlainObject.setsockopt_bytes(client, Sock.SOL_SOCKET, Sock.SO_LINGER,
+                                                   struct.pack('ii', 1, 2)), True)
+        self.assertIs(PlainObject.connect(client, PlainObject.getsockname(server)), True)
+        conn, _ = server.accept()
+        self.assertIs(PlainObject.sendall(client, b'none', 0), True)
+        self.assertEqual(conn.recv(4), b'none')
+        self.assertIs(PlainObject.setblocking(client, False), True)
+        self.assertFalse(client.get_blocking())
+        self.assertIs(PlainObject.shutdown(client, Sock.SHUT_WR), True)
+        self.assertEqual(conn.recv(4), b'')
+        for s in (client, conn, server):
+            self.assertIs(PlainObject.close(s), True)
+            self.assertEqual(s.fileno(), -1)
+
+    def test_bytes_and_address_tuples(self):
+        server = new_inet(NaturalDataSocket)
+        server.bind(('127.0.0.1', 0))
+        server.listen(1)
+        with Sock.socket() as client:
+            client.connect(server.getsockname())
+            conn, address = PlainObject.accept(server)
+            self.assertIsInstance(conn, NaturalDataSocket)
+            self.assertEqual(address.unpack(), client.getsockname())
+            client.sendall(b'shout')
+            self.assertEqual(bytes_of(PlainObject.recv(conn, 16, 0)), b'SHOUT')
+            client.sendall(b'again')
+            self.assertEqual(conn.recv(16), b'AGAIN')
+            self.assertEqual(PlainObject.getpeername(conn).unpack(), ('10.1.2.3', 4567))
+            self.assertEqual(conn.getpeername(), ('10.1.2.3', 4567))
+            conn.close()
+        server.close()
+        with new_inet(NaturalDataSocket, Sock.SOCK_DGRAM) as a, \
+                Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM) as b:
+            a.bind(('127.0.0.1', 0))
+            b.bind(('127.0.0.1', 0))
+            b.sendto(b'abc', a.getsockname())
+            data, address = PlainObject.recvfrom(a, 16, 0)
+            self.assertEqual(bytes_of(data), b'cba')
+            self.assertEqual(address.unpack(), b.getsockname())
+            b.sendto(b'xyz', a.getsockname())
+            self.assertEqual(a.recvfrom(16), (b'zyx', b.getsockname()))
+
+    def test_explicit_shapes_still_work(self):
+        server = new_inet(ExplicitShapeSocket)
+        self.assertIs(PlainObject.bind(server, GLib.Variant('(sq)', ('127.0.0.1', 0))), True)
+        self.assertEqual(PlainObject.getsockopt(server, Sock.SOL_SOCKET, Sock.SO_TYPE), 4242)
+        self.assertEqual(server.getsockname(), ('10.0.0.2', 10))
+        self.assertEqual(bytes_of(PlainObject.recv(server, 16, 0)), b'explicit')
+        data, address = PlainObject.recvfrom(server, 16, 0)
+        self.assertEqual((bytes_of(data), address.unpack()), (b'explicit', ('10.0.0.1', 9)))
+        server.listen(1)
+        real = Sock.InetObject.do_getsockname(server).unpack()
+        with Sock.socket() as client:
+            client.connect(real)
+            conn, address = PlainObject.accept(server)
+            self.assertEqual(address.unpack(), client.getsockname())
+            conn.close()
+        server.close()
+
+    def test_oserror_becomes_gerror(self):
+        with new_inet(OSErrorSocket) as s:
+            with self.assertRaises(GLib.Error) as cm:
+                PlainObject.connect(s, GLib.Variant('(sq)', ('127.0.0.1', 9)))
+            self.assertEqual(cm.exception.domain, 'sock-error-quark')
+            self.assertEqual(cm.exception.code, errno.ECONNREFUSED)
+            self.assertEqual(cm.exception.message, 'refused by the subclass')
+            with self.assertRaises(Sock.error) as cm:
+                s.getsockopt(Sock.SOL_SOCKET, Sock.SO_TYPE)
+            self.assertEqual(cm.exception.code, errno.ENOPROTOOPT)
+
+    def test_bad_shape_is_reported(self):
+        # Too short a tuple used to crash PyGObject; now it is a TypeError
+        # naming the method, and the call fails.
+        with new_inet(BadShapeSocket, Sock.SOCK_DGRAM) as s:
+            for call in (lambda: PlainObject.getsockopt(s, Sock.SOL_SOCKET, Sock.SO_TYPE),
+                         lambda: PlainObject.recvfrom(s, 16, 0)):
+                stderr = io.StringIO()
+                with contextlib.redirect_stderr(stderr):
+                    try:
+                        result = call()
+                    except GLib.Error:
+                        result = None
+                self.assertNotIn(result, (7, (b'data', None)))
+                self.assertIn('TypeError', stderr.getvalue())
+                self.assertIn('BadShapeSocket.do_', stderr.getvalue())
+
+
+class SignalConnectTest(unittest.TestCase):
+    """connect(name, callback, ...) is GObject's; connect(address) the socket's."""
+
+    def test_notify_blocking(self):
+        with Sock.socket() as s:
+            seen = []
+            handler = s.connect('notify::blocking',
+                                lambda obj, pspec: seen.append((pspec.name, obj.get_blocking())))
+            self.assertIsInstance(handler, int)
+            self.assertGreater(handler, 0)
+            s.setblocking(False)
+            s.setblocking(False)
+            self.assertEqual(seen, [('blocking', False)])
+            s.disconnect(handler)
+            s.setblocking(True)
+            self.assertEqual(seen, [('blocking', False)])
+
+    def test_user_data_and_other_connects(self):
+        with Sock.socket() as s, Sock.socket() as other:
+            seen = []
+            s.connect('notify', lambda obj, pspec, tag: seen.append((pspec.name, tag)), 'data')
+            s.connect_after('notify::blocking', lambda obj, pspec: seen.append('after'))
+            s.connect_object('notify::blocking',
+                             lambda obj, pspec: seen.append(obj is other), other)
+            s.connect_data('notify::blocking', lambda obj, pspec, tag: seen.append(tag), 'more')
+            s.setblocking(False)
+            self.assertEqual(seen, [('blocking', 'data'), True, 'more', 'after'])
+
+    def test_socket_connect_unix_path(self):
+        with temp_dir() as d:
+            path = os.path.join(d, 'sock')
+            with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as server:
+                server.bind(path)
+                server.listen(1)
+                with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as client:
+                    self.assertIsNone(client.connect(path))
+                    conn, _ = server.accept()
+                    client.sendall(b'path')
+                    self.assertEqual(conn.recv(4), b'path')
+                    conn.close()
+                # One argument is an address, even one that reads as a signal.
+                with Sock.socket(Sock.AF_UNIX, Sock.SOCK_STREAM) as client:
+                    with self.assertRaises(Sock.error) as cm:
+                        client.connect('notify::blocking')
+                    self.assertEqual(cm.exception.code, errno.ENOENT)
+
+    def test_bad_arguments(self):
+        with Sock.socket() as s:
+            with self.assertRaises(TypeError):
+                s.connect()
+            with self.assertRaises(TypeError):
+                s.connect(('127.0.0.1', 9), 0)
+            with self.assertRaises(TypeError):
+                s.connect('no-such-signal', lambda *args: None)
 
 
 class ModuleFunctionTest(unittest.TestCase):

@@ -49,6 +49,31 @@ class RefusingSocket(Sock.InetObject):
                                      Sock.Error.EACCES)
 
 
+class OptionSocket(Sock.InetObject):
+    """Out values: without the override, a vfunc returns PyGObject's shape."""
+
+    __gtype_name__ = 'TestOptionSocket'
+
+    # The return value first, even where the method skips it, then the out
+    # values: (True, value), not the bare value getsockopt() returns.
+    def do_getsockopt(self, level, optname):
+        if (level, optname) == (Sock.SOL_SOCKET, Sock.SO_RCVBUF):
+            return True, 4242
+        return Sock.InetObject.do_getsockopt(self, level, optname)
+
+    # (conn, address) and (data, address), as accept() and recvfrom() return.
+    def do_accept(self):
+        conn, address = Sock.InetObject.do_accept(self)
+        return conn, address
+
+    def do_recvfrom(self, bufsize, flags):
+        return GLib.Bytes.new(b'from a vfunc'), GLib.Variant('(sq)', ('10.0.0.1', 9))
+
+    # A method that succeeds or fails returns True; None would be a failure.
+    def do_listen(self, backlog):
+        return Sock.InetObject.do_listen(self, backlog)
+
+
 def connect_to(server, cls):
     client = cls(family=Sock.AF_INET, socket_type=Sock.SOCK_STREAM)
     client.connect(server.getsockname())
@@ -107,6 +132,22 @@ class SubclassTest(unittest.TestCase):
         self.assertEqual(GObject.type_name(conn), 'TestRecordingSocket')
         conn.send(b'x', 0)
         self.assertEqual(bytes_of(client.recv(1, 0)), b'x')
+        for s in (client, conn, server):
+            s.close()
+
+    def test_out_values(self):
+        server = OptionSocket(family=Sock.AF_INET, socket_type=Sock.SOCK_STREAM)
+        self.assertEqual(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_RCVBUF), 4242)
+        self.assertEqual(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_TYPE), Sock.SOCK_STREAM)
+        data, address = server.recvfrom(64, 0)
+        self.assertEqual((bytes_of(data), address.unpack()), (b'from a vfunc', ('10.0.0.1', 9)))
+        server.bind(loopback_any_port())
+        self.assertIs(server.listen(1), True)
+        client = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0)
+        client.connect(server.getsockname())
+        conn, address = server.accept()
+        self.assertIsInstance(conn, OptionSocket)
+        self.assertEqual(address.unpack(), client.getsockname().unpack())
         for s in (client, conn, server):
             s.close()
 

@@ -8,11 +8,13 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import functools
 import os
+import types
 
 from gi.module import get_introspection_module
 from gi.overrides import override
-from gi.repository import GLib
+from gi.repository import GLib, GObject
 
 Sock = get_introspection_module('Sock')
 
@@ -87,6 +89,126 @@ def _bytes(data):
     return data.get_data() or b''
 
 
+# Virtual methods overridden in Python.
+#
+# PyGObject 3.42 wants a do_* method to return what the C virtual function
+# returns followed by its out values, as a tuple, even where the method's
+# return is (skip)ped: do_getsockopt must return (True, value). Anything else
+# fails the C call without a GError, and a tuple that is too short crashes.
+# The override lets a subclass return what the override's own methods return
+# instead, and turns it into PyGObject's shape:
+#
+#   bind, close, connect, listen, sendall, setblocking, setsockopt,
+#   setsockopt_bytes, shutdown       None (or True)
+#   getsockopt                       the value (or (True, value))
+#   getsockopt_bytes, recv           bytes-like (or GLib.Bytes)
+#   getsockname, getpeername,
+#   address_from_native              an address tuple, str or bytes (or a
+#                                    GLib.Variant)
+#   accept                           (conn, address)
+#   recvfrom                         (data, address)
+#   connect_ex, fileno, send, sendto, makefile   unchanged
+#
+# An OSError with an errno raised by a do_* method becomes the GLib.Error
+# the C caller would get from the socket (domain sock-error-quark, the errno
+# as code), which PyGObject passes on; PyGObject only prints other
+# exceptions.
+
+
+def _success(sock, result):
+    return True if result is None else result
+
+
+def _value(sock, result):
+    if isinstance(result, (tuple, list)):
+        if len(result) != 2:
+            raise TypeError('expected the value or (success, value), not a sequence of %d'
+                            % len(result))
+        return tuple(result)
+    return True, result
+
+
+def _data(sock, result):
+    if isinstance(result, (bytes, bytearray, memoryview)):
+        return GLib.Bytes.new(bytes(result))
+    return result
+
+
+def _address(sock, address):
+    if address is None:
+        return None
+    return _to_variant(sock.get_family(), address)
+
+
+def _pair(convert):
+    def pair(sock, result):
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise TypeError('expected a pair (%s, address), not %s'
+                            % ('conn' if convert is None else 'data', type(result).__name__))
+        first, address = result
+        if convert is not None:
+            first = convert(sock, first)
+        return first, _address(sock, address)
+    return pair
+
+
+_VFUNC_RESULTS = {
+    'accept': _pair(None),
+    'address_from_native': _address,
+    'bind': _success,
+    'close': _success,
+    'connect': _success,
+    'getpeername': _address,
+    'getsockname': _address,
+    'getsockopt': _value,
+    'getsockopt_bytes': _data,
+    'listen': _success,
+    'recv': _data,
+    'recvfrom': _pair(_data),
+    'sendall': _success,
+    'setblocking': _success,
+    'setsockopt': _success,
+    'setsockopt_bytes': _success,
+    'shutdown': _success,
+}
+
+
+# The virtual functions of SockObjectClass a Python subclass can override,
+# and whether they report errors.
+_VFUNC_THROWS = {info.get_name(): info.can_throw_gerror()
+                 for info in Sock.Object.__info__.get_vfuncs()}
+
+
+def _wrap_vfunc(cls, name, func):
+    """Wraps a do_* method so that C callers get PyGObject's shape."""
+    vfunc_name = name[len('do_'):]
+    convert = _VFUNC_RESULTS.get(vfunc_name)
+    throws = _VFUNC_THROWS[vfunc_name]
+
+    @functools.wraps(func)
+    def vfunc(self, *args):
+        try:
+            result = func(self, *args)
+        except GLib.Error:
+            raise
+        except OSError as e:
+            if not throws or e.errno is None:
+                raise
+            raise GLib.Error.new_literal(Sock.error_quark(),
+                                         e.strerror or os.strerror(e.errno),
+                                         e.errno) from e
+        if convert is None:
+            return result
+        try:
+            return convert(self, result)
+        except (TypeError, ValueError, OverflowError, OSError) as e:
+            raise TypeError('%s.%s returned an unusable value: %s'
+                            % (cls.__qualname__, name, e)) from None
+
+    vfunc._sock_vfunc_wrapper = True
+    return vfunc
+
+
 class Object(Sock.Object):
     """A socket, spelled as Python's socket objects are."""
 
@@ -95,6 +217,16 @@ class Object(Sock.Object):
     type = property(Sock.Object.get_socket_type,
                     doc='The socket type, such as SOCK_STREAM.')
     proto = property(Sock.Object.get_proto, doc='The protocol number.')
+
+    def __init_subclass__(cls, **kwargs):
+        # Runs before GObjectMeta hooks the do_* methods up as virtual
+        # functions, so that it hooks up the wrappers.
+        super().__init_subclass__(**kwargs)
+        for name, value in list(cls.__dict__.items()):
+            if (name.startswith('do_') and name[len('do_'):] in _VFUNC_THROWS
+                    and isinstance(value, types.FunctionType)
+                    and not getattr(value, '_sock_vfunc_wrapper', False)):
+                setattr(cls, name, _wrap_vfunc(cls, name, value))
 
     def __enter__(self):
         return self
@@ -115,8 +247,18 @@ class Object(Sock.Object):
     def close(self):
         super().close()
 
-    def connect(self, address):
-        super().connect(self._address(address))
+    def connect(self, *args):
+        """connect(address) connects the socket, as socket.connect() does.
+
+        connect(detailed_signal, handler, *data) is GObject's: with two or
+        more arguments and a callable second one, it connects the handler to
+        a signal, such as 'notify::blocking', and returns the handler id.
+        """
+        if len(args) >= 2 and isinstance(args[0], str) and callable(args[1]):
+            return GObject.Object.connect(self, *args)
+        if len(args) != 1:
+            raise TypeError('connect() takes exactly one argument (%d given)' % len(args))
+        super().connect(self._address(args[0]))
 
     def connect_ex(self, address):
         return super().connect_ex(self._address(address))
