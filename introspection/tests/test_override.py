@@ -470,7 +470,9 @@ class SignalConnectTest(unittest.TestCase):
                              lambda obj, pspec: seen.append(obj is other), other)
             s.connect_data('notify::blocking', lambda obj, pspec, tag: seen.append(tag), 'more')
             s.setblocking(False)
-            self.assertEqual(seen, [('blocking', 'data'), True, 'more', 'after'])
+            # 'timeout' changes with 'blocking', and is notified too.
+            self.assertEqual(seen, [('blocking', 'data'), True, 'more', 'after',
+                                    ('timeout', 'data')])
 
     def test_socket_connect_unix_path(self):
         with temp_dir() as d:
