@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -1209,6 +1210,453 @@ test_precondition_error_set (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
 }
 
+/* Regressions of the I/O layer (issue 9) ------------------------------------ */
+
+/* A subclass whose instance_init makes a socket of its own, as a Python
+ * subclass's __init__ may. */
+typedef struct
+{
+  SockInetObject parent_instance;
+  SockObject *helper;
+} TestHelperSocket;
+
+typedef SockInetObjectClass TestHelperSocketClass;
+
+static GType test_helper_socket_get_type (void);
+G_DEFINE_TYPE (TestHelperSocket, test_helper_socket, SOCK_TYPE_INET_OBJECT)
+
+static void
+test_helper_socket_finalize (GObject *object)
+{
+  g_clear_object (&((TestHelperSocket *) object)->helper);
+  G_OBJECT_CLASS (test_helper_socket_parent_class)->finalize (object);
+}
+
+static void
+test_helper_socket_class_init (TestHelperSocketClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_helper_socket_finalize;
+}
+
+static void
+test_helper_socket_init (TestHelperSocket *self)
+{
+  self->helper = sock_socket (AF_INET, SOCK_STREAM, 0, NULL);
+}
+
+static void
+test_accept_subclass_init_socket (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = test_socket_new (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  TestHelperSocket *accepted;
+
+  g_test_summary ("Regression: accept() gives the connection to the object "
+                  "it returns, even when the subclass's instance_init makes "
+                  "another socket (which once took the accepted descriptor)");
+
+  listener = g_initable_new (test_helper_socket_get_type (), NULL, &error,
+                             "family", AF_INET, NULL);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
+                  error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
+
+  conn = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  peer = sock_object_getpeername (conn, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (peer);
+
+  /* The helper made during construction is a fresh, unconnected socket. */
+  accepted = (TestHelperSocket *) conn;
+  g_assert_nonnull (accepted->helper);
+  g_assert_null (sock_object_getpeername (accepted->helper, &error));
+  test_assert_sock_error (error, ENOTCONN);
+  g_clear_error (&error);
+
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "hi", 2, 0, &error), error);
+  test_assert_recv_string (conn, "hi");
+}
+
+/* A subclass that chains up and checks what its parent returned. */
+typedef SockInetObject TestChainSocket;
+typedef SockInetObjectClass TestChainSocketClass;
+
+static GType test_chain_socket_get_type (void);
+G_DEFINE_TYPE (TestChainSocket, test_chain_socket, SOCK_TYPE_INET_OBJECT)
+
+static guint chain_checks;
+
+static GVariant *
+check_full (GVariant *address)
+{
+  if (address != NULL)
+    {
+      g_assert_false (g_variant_is_floating (address));
+      chain_checks++;
+    }
+  return address;
+}
+
+static SockObject *
+test_chain_socket_accept (SockObject  *self,
+                          GVariant   **address,
+                          GError     **error)
+{
+  SockObject *conn = SOCK_OBJECT_CLASS (test_chain_socket_parent_class)->accept (self, address,
+                                                                                 error);
+  check_full (*address);
+  return conn;
+}
+
+static GVariant *
+test_chain_socket_getsockname (SockObject  *self,
+                               GError     **error)
+{
+  return check_full (SOCK_OBJECT_CLASS (test_chain_socket_parent_class)->getsockname (self,
+                                                                                      error));
+}
+
+static GVariant *
+test_chain_socket_getpeername (SockObject  *self,
+                               GError     **error)
+{
+  return check_full (SOCK_OBJECT_CLASS (test_chain_socket_parent_class)->getpeername (self,
+                                                                                      error));
+}
+
+static GBytes *
+test_chain_socket_recvfrom (SockObject  *self,
+                            gsize        bufsize,
+                            gint         flags,
+                            GVariant   **address,
+                            GError     **error)
+{
+  GBytes *data = SOCK_OBJECT_CLASS (test_chain_socket_parent_class)->recvfrom (self, bufsize,
+                                                                               flags, address,
+                                                                               error);
+  check_full (*address);
+  return data;
+}
+
+static void
+test_chain_socket_class_init (TestChainSocketClass *klass)
+{
+  SockObjectClass *object_class = SOCK_OBJECT_CLASS (klass);
+
+  object_class->accept = test_chain_socket_accept;
+  object_class->getsockname = test_chain_socket_getsockname;
+  object_class->getpeername = test_chain_socket_getpeername;
+  object_class->recvfrom = test_chain_socket_recvfrom;
+}
+
+static void
+test_chain_socket_init (TestChainSocket *self)
+{
+}
+
+static void
+test_vfunc_chain_up_full (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = test_socket_new (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(SockObject) udp = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GVariant) from = NULL;
+  g_autoptr(GBytes) data = NULL;
+
+  g_test_summary ("Regression: the default accept, getsockname, getpeername "
+                  "and recvfrom return addresses as full references, as the "
+                  "virtual methods are documented, to a subclass that chains "
+                  "up");
+
+  chain_checks = 0;
+  listener = g_initable_new (test_chain_socket_get_type (), NULL, &error, "family", AF_INET,
+                             NULL);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
+                  error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
+  conn = sock_object_accept (listener, &peer, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&peer, g_variant_unref);
+  peer = sock_object_getpeername (conn, &error);
+  g_assert_no_error (error);
+
+  udp = g_initable_new (test_chain_socket_get_type (), NULL, &error, "family", AF_INET,
+                        "socket-type", SOCK_DGRAM, NULL);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_bind (udp, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
+  g_clear_pointer (&address, g_variant_unref);
+  address = sock_object_getsockname (udp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_sendto (udp, (const guint8 *) "x", 1, 0, address, &error), ==, 1);
+  data = sock_object_recvfrom (udp, 16, 0, &from, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (from);
+
+    /* getsockname twice, accept, getpeername, recvfrom. */
+  g_assert_cmpuint (chain_checks, ==, 5);
+}
+
+/* A subclass whose overrides fail without an error, or send nothing. */
+typedef SockInetObject TestBadSocket;
+typedef SockInetObjectClass TestBadSocketClass;
+
+static GType test_bad_socket_get_type (void);
+G_DEFINE_TYPE (TestBadSocket, test_bad_socket, SOCK_TYPE_INET_OBJECT)
+
+static gboolean
+test_bad_socket_getsockopt (SockObject  *self,
+                            gint         level,
+                            gint         optname,
+                            gint        *value,
+                            GError     **error)
+{
+  return FALSE;
+}
+
+static GBytes *
+test_bad_socket_recv (SockObject  *self,
+                      gsize        bufsize,
+                      gint         flags,
+                      GError     **error)
+{
+  return NULL;
+}
+
+static guint bad_sends;
+
+static gssize
+test_bad_socket_send (SockObject    *self,
+                      const guint8  *data,
+                      gsize          size,
+                      gint           flags,
+                      GError       **error)
+{
+  /* Some bytes, then nothing at all. */
+  return bad_sends++ == 0 ? 3 : 0;
+}
+
+static void
+test_bad_socket_class_init (TestBadSocketClass *klass)
+{
+  SockObjectClass *object_class = SOCK_OBJECT_CLASS (klass);
+
+  object_class->getsockopt = test_bad_socket_getsockopt;
+  object_class->recv = test_bad_socket_recv;
+  object_class->send = test_bad_socket_send;
+}
+
+static void
+test_bad_socket_init (TestBadSocket *self)
+{
+}
+
+static void
+test_vfunc_failure_without_error (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  gint value = 42;
+
+  g_test_summary ("Regression: a virtual method that fails without setting "
+                  "an error reaches a C caller as SOCK_ERROR/EIO naming the "
+                  "class, never as a failure with no error");
+
+  sock = g_initable_new (test_bad_socket_get_type (), NULL, &error, "family", AF_INET, NULL);
+  g_assert_no_error (error);
+
+  g_assert_false (sock_object_getsockopt (sock, SOL_SOCKET, SO_TYPE, &value, &error));
+  test_assert_sock_error (error, EIO);
+  g_assert_nonnull (strstr (error->message, "TestBadSocket"));
+  g_clear_error (&error);
+
+  g_assert_null (sock_object_recv (sock, 16, 0, &error));
+  test_assert_sock_error (error, EIO);
+  g_clear_error (&error);
+
+  /* Without an error location there is nothing to set, and nothing breaks. */
+  g_assert_false (sock_object_getsockopt (sock, SOL_SOCKET, SO_TYPE, &value, NULL));
+}
+
+static void
+test_sendall_send_returns_zero (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+
+  g_test_summary ("Regression: sendall() fails at once with EIO, saying how "
+                  "many bytes went out, when the send method sends nothing "
+                  "of a non-empty remainder (it used to loop for ever)");
+
+  sock = g_initable_new (test_bad_socket_get_type (), NULL, &error, "family", AF_INET, NULL);
+  g_assert_no_error (error);
+  bad_sends = 0;
+
+  g_assert_false (sock_object_sendall (sock, (const guint8 *) "0123456789", 10, 0, &error));
+  test_assert_sock_error (error, EIO);
+  g_assert_true (g_str_has_prefix (error->message, "sendall: 3 of 10 bytes sent: "));
+  g_assert_cmpuint (bad_sends, ==, 2);
+}
+
+static void
+test_recv_msg_trunc_stream (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize size;
+
+  g_test_summary ("Regression: recv(n, MSG_TRUNC) on TCP, where Linux "
+                  "discards the data without copying it, returns zeroes, "
+                  "never memory the kernel did not write");
+
+  test_tcp_pair (&client, &server);
+  test_assert_ok (sock_object_sendall (server, (const guint8 *) "secret", 6, 0, &error), error);
+  bytes = sock_object_recv (client, 64, MSG_TRUNC, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &size);
+  g_assert_cmpuint (size, ==, 6);
+  for (gsize i = 0; i < size; i++)
+    g_assert_cmpuint (data[i], ==, 0);
+}
+
+static void
+test_recv_size_zero (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 buffer[1];
+  gint64 start;
+
+  g_test_summary ("Regression: recv(0) and recv_into() of 0 bytes on an idle "
+                  "connection return at once, empty, without a system call "
+                  "(they used to block)");
+
+  test_tcp_pair (&client, &server);
+  start = g_get_monotonic_time ();
+  bytes = sock_object_recv (client, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 0);
+  g_assert_cmpint (sock_object_recv_into (client, buffer, 0, 0, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+/* A socket of a family sockobj has no class for: AF_NETLINK, whose address
+ * is (uu) pid and groups. */
+typedef SockObject TestNetlinkSocket;
+typedef SockObjectClass TestNetlinkSocketClass;
+
+static GType test_netlink_socket_get_type (void);
+G_DEFINE_TYPE (TestNetlinkSocket, test_netlink_socket, SOCK_TYPE_OBJECT)
+
+static gboolean
+test_netlink_to_native (SockObject  *self,
+                        GVariant    *address,
+                        gpointer     native,
+                        gsize        native_size,
+                        gsize       *native_length,
+                        GError     **error)
+{
+  struct sockaddr_nl *nl = native;
+  guint32 pid, groups;
+
+  if (!g_variant_is_of_type (address, G_VARIANT_TYPE ("(uu)")))
+    {
+      g_set_error_literal (error, SOCK_ERROR, EINVAL, "expected (uu)");
+      return FALSE;
+    }
+  g_variant_get (address, "(uu)", &pid, &groups);
+  memset (nl, 0, sizeof *nl);
+  nl->nl_family = AF_NETLINK;
+  nl->nl_pid = pid;
+  nl->nl_groups = groups;
+  *native_length = sizeof *nl;
+  return TRUE;
+}
+
+static GVariant *
+test_netlink_from_native (SockObject    *self,
+                          gconstpointer  native,
+                          gsize          native_length,
+                          GError       **error)
+{
+  const struct sockaddr_nl *nl = native;
+
+  return g_variant_new ("(uu)", nl->nl_pid, nl->nl_groups);
+}
+
+static void
+test_netlink_socket_class_init (TestNetlinkSocketClass *klass)
+{
+  klass->address_to_native = test_netlink_to_native;
+  klass->address_from_native = test_netlink_from_native;
+}
+
+static void
+test_netlink_socket_init (TestNetlinkSocket *self)
+{
+}
+
+static void
+test_subclass_other_family (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autoptr(GVariant) name = NULL;
+  guint32 pid = 0, groups = 1;
+
+  g_test_summary ("A third-party subclass for a family sockobj has no class "
+                  "for (AF_NETLINK here) creates its socket and binds, "
+                  "through its own address hooks");
+
+  sock = g_initable_new (test_netlink_socket_get_type (), NULL, &error,
+                         "family", AF_NETLINK, "socket-type", SOCK_RAW,
+                         "proto", NETLINK_ROUTE, NULL);
+  if (error != NULL && (error->code == EAFNOSUPPORT || error->code == EPERM ||
+                        error->code == EACCES))
+    {
+      g_test_skip_printf ("no AF_NETLINK sockets here: %s", error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (sock), ==, AF_NETLINK);
+  g_assert_cmpint (sock_object_fileno (sock), >=, 0);
+
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(uu)", 0, 0), &error), error);
+  name = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+  g_variant_get (name, "(uu)", &pid, &groups);
+  g_assert_cmpuint (pid, !=, 0);
+  g_assert_cmpuint (groups, ==, 0);
+
+  /* Without a family at all, there is nothing to create. */
+  g_clear_object (&sock);
+  sock = g_initable_new (test_netlink_socket_get_type (), NULL, &error, NULL);
+  g_assert_null (sock);
+  test_assert_sock_error (error, EAFNOSUPPORT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1243,6 +1691,13 @@ main (int   argc,
   g_test_add_func ("/object/vfunc/override", test_vfunc_override);
   g_test_add_func ("/object/vfunc/full-reference", test_vfunc_full_reference);
   g_test_add_func ("/object/precondition/null-self", test_precondition_null_self);
+  g_test_add_func ("/object/accept/subclass-makes-socket", test_accept_subclass_init_socket);
+  g_test_add_func ("/object/vfunc/chain-up-full-reference", test_vfunc_chain_up_full);
+  g_test_add_func ("/object/vfunc/failure-without-error", test_vfunc_failure_without_error);
+  g_test_add_func ("/object/sendall/send-returns-zero", test_sendall_send_returns_zero);
+  g_test_add_func ("/object/recv/msg-trunc-stream", test_recv_msg_trunc_stream);
+  g_test_add_func ("/object/recv/size-zero", test_recv_size_zero);
+  g_test_add_func ("/object/subclass/other-family", test_subclass_other_family);
   g_test_add_func ("/object/precondition/error-set", test_precondition_error_set);
 
   return g_test_run ();
