@@ -60,7 +60,27 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * Every socket operation dispatches through this table, so a subclass can
  * override any of them and chain up to the parent's implementation. The
  * family subclasses ([class@Sock.InetObject], [class@Sock.UnixObject])
- * supply the two address hooks.
+ * supply the two address hooks; a subclass for another family supplies its
+ * own and passes its family to g_object_new().
+ *
+ * Most methods are primitive: their default implementation makes the
+ * system call. A few are derived, and their defaults call a primitive
+ * through this table, so overriding the primitive changes them too:
+ *
+ * - @recv calls @recv_into;
+ * - @sendall calls @send (when @send is not overridden, it sends directly,
+ *   on one deadline for the whole call);
+ * - @setblocking calls @settimeout.
+ *
+ * @connect and @connect_ex are both primitive: overriding one does not
+ * change the other. Each method a subclass overrides must set its error
+ * when it fails; the public wrapper reports a failure without one as
+ * `SOCK_ERROR` / `EIO`. Addresses returned through the table may be
+ * floating or full references; the defaults return full references.
+ *
+ * The asynchronous and main-loop operations of 1.2 are not virtual: they
+ * are built on the primitives, as [class@Gio.InputStream]'s are. Each
+ * virtual method added after 1.0 takes one slot of the reserved padding.
  *
  * Since: 1.0
  */
