@@ -39,7 +39,13 @@ kernel_timeout (gint fd,
   struct timeval tv = { 0, };
   socklen_t len = sizeof tv;
 
-  if (getsockopt (fd, SOL_SOCKET, optname, &tv, &len) < 0)
+  if (getsockopt (fd, SOL_SOCKET, optname, &tv, &len) < 0 || tv.tv_sec < 0 || tv.tv_usec < 0)
+    return 0;
+
+  /* The kernel takes any length, and waits for ever past what it can count;
+   * so does the layer, leaving the wait to the kernel (and no deadline to
+   * overflow). */
+  if (tv.tv_sec >= G_MAXINT64 / G_USEC_PER_SEC / 4)
     return 0;
 
   return (gint64) tv.tv_sec * G_USEC_PER_SEC + tv.tv_usec;
