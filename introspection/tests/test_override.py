@@ -10,6 +10,7 @@ import os
 import socket as pysocket
 import struct
 import sys
+import time
 import unittest
 
 from gi.module import get_introspection_module
@@ -149,6 +150,42 @@ class SocketModuleShapeTest(unittest.TestCase):
             with self.assertRaises(Sock.error) as cm:
                 s.accept()
             self.assertEqual(cm.exception.code, errno.EAGAIN)
+
+    def test_timeouts(self):
+        with Sock.socket() as s:
+            self.assertIsNone(s.gettimeout())
+            s.settimeout(0.15)
+            self.assertEqual(s.gettimeout(), 0.15)
+            self.assertTrue(s.get_blocking())
+            s.bind(('127.0.0.1', 0))
+            s.listen(1)
+            start = time.monotonic()
+            with self.assertRaises(Sock.error) as cm:
+                s.accept()
+            self.assertGreaterEqual(time.monotonic() - start, 0.14)
+            self.assertEqual(cm.exception.code, errno.ETIMEDOUT)
+            self.assertEqual(cm.exception.message, 'timed out')
+            s.settimeout(None)
+            self.assertIsNone(s.gettimeout())
+            s.setblocking(False)
+            self.assertEqual(s.gettimeout(), 0.0)
+            with self.assertRaises(ValueError):
+                s.settimeout(-1)
+            with self.assertRaises(TypeError):
+                s.settimeout('1')
+
+    def test_default_timeout(self):
+        self.assertIsNone(Sock.getdefaulttimeout())
+        Sock.setdefaulttimeout(2.5)
+        try:
+            self.assertEqual(Sock.getdefaulttimeout(), 2.5)
+            with Sock.socket() as s:
+                self.assertEqual(s.gettimeout(), 2.5)
+        finally:
+            Sock.setdefaulttimeout(None)
+        self.assertIsNone(Sock.getdefaulttimeout())
+        with Sock.socket() as s:
+            self.assertIsNone(s.gettimeout())
 
     def test_makefile(self):
         with Sock.socket() as server:

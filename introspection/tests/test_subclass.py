@@ -81,6 +81,15 @@ def connect_to(server, cls):
     return client, conn
 
 
+class HelperMakingSocket(Sock.InetObject):
+    """Makes a socket of its own while it is being constructed."""
+    __gtype_name__ = 'TestHelperMakingSocket'
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.helper = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0)
+
+
 class SubclassTest(unittest.TestCase):
 
     def setUp(self):
@@ -133,6 +142,25 @@ class SubclassTest(unittest.TestCase):
         conn.send(b'x', 0)
         self.assertEqual(bytes_of(client.recv(1, 0)), b'x')
         for s in (client, conn, server):
+            s.close()
+
+    def test_accept_with_socket_made_in_init(self):
+        # Regression: PyGObject runs __init__ inside instance_init, and a
+        # socket made there used to take the accepted descriptor.
+        server = HelperMakingSocket(family=Sock.AF_INET, socket_type=Sock.SOCK_STREAM)
+        server.bind(loopback_any_port())
+        server.listen(1)
+        client = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0)
+        client.connect(server.getsockname())
+        conn, _ = server.accept()
+        self.assertIsInstance(conn, HelperMakingSocket)
+        self.assertIsNotNone(conn.getpeername())
+        with self.assertRaises(GLib.Error) as cm:
+            conn.helper.getpeername()
+        self.assertEqual(cm.exception.code, errno.ENOTCONN)
+        client.send(b'y', 0)
+        self.assertEqual(bytes_of(conn.recv(1, 0)), b'y')
+        for s in (client, conn, conn.helper, server.helper, server):
             s.close()
 
     def test_out_values(self):

@@ -317,6 +317,12 @@ class Object(Sock.Object):
     def setblocking(self, flag):
         super().setblocking(bool(flag))
 
+    def settimeout(self, value):
+        super().settimeout(_timeout_seconds(value))
+
+    def gettimeout(self):
+        return _timeout_value(super().gettimeout())
+
     def setsockopt(self, level, optname, value):
         if isinstance(value, (bytes, bytearray, memoryview)):
             super().setsockopt_bytes(level, optname, bytes(value))
@@ -325,6 +331,22 @@ class Object(Sock.Object):
 
     def shutdown(self, how):
         super().shutdown(how)
+
+
+def _timeout_seconds(value):
+    """CPython's timeout argument: None (no timeout) or seconds >= 0."""
+    if value is None:
+        return -1.0
+    if isinstance(value, (str, bytes)):
+        raise TypeError('Timeout value must be int, float or None')
+    seconds = float(value)
+    if seconds < 0:
+        raise ValueError('Timeout value out of range')
+    return seconds
+
+
+def _timeout_value(seconds):
+    return None if seconds < 0 else seconds
 
 
 Object = override(Object)
@@ -370,6 +392,16 @@ def inet_ntoa(packed_ip):
     return Sock.inet_ntoa(bytes(packed_ip))
 
 
+def setdefaulttimeout(timeout):
+    """Sets the timeout new sockets start with, as socket.setdefaulttimeout()."""
+    Sock.setdefaulttimeout(_timeout_seconds(timeout))
+
+
+def getdefaulttimeout():
+    """The timeout new sockets start with, None for none."""
+    return _timeout_value(Sock.getdefaulttimeout())
+
+
 # Unchanged, but exported for "from gi.repository.Sock import *".
 gethostbyname = Sock.gethostbyname
 gethostname = Sock.gethostname
@@ -381,4 +413,5 @@ ntohs = Sock.ntohs
 
 __all__ += ['socket', 'fromfd', 'getfqdn', 'gethostbyname', 'gethostbyname_ex',
             'gethostname', 'gethostbyaddr', 'getprotobyname', 'getservbyname',
-            'htonl', 'htons', 'ntohl', 'ntohs', 'inet_aton', 'inet_ntoa']
+            'htonl', 'htons', 'ntohl', 'ntohs', 'inet_aton', 'inet_ntoa',
+            'setdefaulttimeout', 'getdefaulttimeout']
