@@ -2,6 +2,7 @@
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
+import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Sock from 'gi://Sock?version=1.0';
@@ -25,6 +26,29 @@ test('constructing with properties creates the socket', () => {
     c.sendall(bytes('ok'), 0);
     assertEqual(text(conn.recv(2, 0)), 'ok');
     [c, conn, s].forEach(x => x.close());
+});
+
+test('timeouts: settimeout, the timeout property and expiry', () => {
+    const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    assertEqual(s.gettimeout(), -1);
+    s.settimeout(0.1);
+    assertEqual(s.timeout, 0.1);
+    assert(s.blocking, 'a timeout is still blocking');
+    s.bind(inet(LOOPBACK, 0));
+    s.listen(1);
+    const start = GLib.get_monotonic_time();
+    // ETIMEDOUT is 110 on Linux.
+    assertThrows(() => s.accept(), e => assert(e.matches(Sock.error_quark(), 110) &&
+        e.message === 'timed out', `timed out, not ${e}`));
+    assert(GLib.get_monotonic_time() - start >= 99000, 'waited the timeout');
+    s.timeout = 0;
+    assert(!s.blocking, 'timeout 0 is non-blocking');
+    Sock.setdefaulttimeout(1.5);
+    assertEqual(Sock.getdefaulttimeout(), 1.5);
+    const t = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    assertEqual(t.gettimeout(), 1.5);
+    Sock.setdefaulttimeout(-1);
+    [s, t].forEach(x => x.close());
 });
 
 test('unix socket by constructor', () => {
