@@ -335,7 +335,7 @@ test_address_hostname (void)
   g_test_summary ("A host name in an address is resolved; getpeername() "
                   "gives the dotted quad");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client,
                                        g_variant_new ("(sq)", "localhost",
@@ -364,7 +364,7 @@ test_address_accept (void)
   g_test_summary ("accept() returns the connection and the peer's address; "
                   "getsockname()/getpeername() on both ends agree");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, address, &error), error);
 
@@ -611,7 +611,7 @@ test_connect_ex (void)
   g_assert_cmpint (sock_object_connect_ex (refused, closed_address, &error), ==, ECONNREFUSED);
   g_assert_no_error (error);
 
-  listener = test_tcp_listener_new (&open_address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &open_address);
   sock = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_cmpint (sock_object_connect_ex (sock, open_address, &error), ==, 0);
   g_assert_no_error (error);
@@ -634,7 +634,7 @@ test_connect_isconn (void)
 
   g_test_summary ("A second connect() on a connected socket fails with EISCONN");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   sock = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (sock, address, &error), error);
   g_assert_false (sock_object_connect (sock, address, &error));

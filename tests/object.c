@@ -600,7 +600,7 @@ test_blocking_eagain (void)
   /* Well under the SO_RCVTIMEO the helpers set: it did not wait. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 
-  listener = test_tcp_listener_new (NULL);
+  listener = test_tcp_listener_new (TEST_BACKLOG, NULL);
   test_assert_ok (sock_object_setblocking (listener, FALSE, &error), error);
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_null (conn);
@@ -627,7 +627,7 @@ test_blocking_accepted_inherits (void)
 
   g_test_summary ("An accepted socket reports its real blocking mode");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, address, &error), error);
 
@@ -874,7 +874,7 @@ test_fd_leak (void)
       g_autoptr(SockObject) conn = NULL;
       g_autoptr(SockObject) dup = NULL;
 
-      listener = test_tcp_listener_new (&address);
+      listener = test_tcp_listener_new (TEST_BACKLOG, &address);
       client = test_socket_new (AF_INET, SOCK_STREAM);
       test_assert_ok (sock_object_connect (client, address, &error), error);
       conn = sock_object_accept (listener, &peer, &error);
@@ -964,7 +964,7 @@ test_fd_cloexec (void)
   g_test_summary ("Every descriptor the library creates is close-on-exec: "
                   "socket(), accept() and fromfd()");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   g_assert_true (test_fd_is_cloexec (sock_object_fileno (listener)));
 
   client = test_socket_new (AF_INET, SOCK_STREAM);
@@ -1145,7 +1145,7 @@ test_vfunc_override (void)
   g_assert_cmpint (sock_object_fileno (sock), >=, 0);
   test_set_io_timeout (sock, TEST_IO_TIMEOUT_SECONDS);
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   test_assert_ok (sock_object_connect (sock, address, &error), error);
   g_assert_cmpuint (counting->connect_calls, ==, 1);
   g_assert_cmpuint (counting->to_native_calls, >=, 1);

@@ -50,7 +50,8 @@ test_socket_new (gint family,
 }
 
 SockObject *
-test_tcp_listener_new (GVariant **address)
+test_tcp_listener_new (gint       backlog,
+                       GVariant **address)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) listener = NULL;
@@ -60,7 +61,7 @@ test_tcp_listener_new (GVariant **address)
   g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0),
                                    &error));
   g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 16, &error));
+  g_assert_true (sock_object_listen (listener, backlog, &error));
   g_assert_no_error (error);
 
   bound = sock_object_getsockname (listener, &error);
@@ -85,7 +86,7 @@ test_tcp_pair (SockObject **client,
   g_autoptr(SockObject) c = NULL;
   g_autoptr(SockObject) s = NULL;
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   c = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_true (sock_object_connect (c, address, &error));
   g_assert_no_error (error);

@@ -25,9 +25,15 @@ void        test_set_io_timeout     (SockObject  *sock,
 SockObject *test_socket_new         (gint         family,
                                      gint         type);
 
-/* A TCP socket listening on 127.0.0.1 on a port the kernel chose; its
- * address (as getsockname() returns it, `(sq)`) goes to @address. */
-SockObject *test_tcp_listener_new   (GVariant   **address);
+/* The listen() backlog of a test's listener when the test has no reason to
+ * choose another. */
+#define TEST_BACKLOG 16
+
+/* A TCP socket listening on 127.0.0.1 with @backlog, on a port the kernel
+ * chose, with the test I/O timeout set; its address (as getsockname()
+ * returns it, `(sq)`) goes to @address unless that is NULL. */
+SockObject *test_tcp_listener_new   (gint         backlog,
+                                     GVariant   **address);
 
 /* A connected TCP pair over 127.0.0.1: @client connected, @server the
  * accepted end. Both have the test I/O timeout set. */
