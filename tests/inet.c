@@ -761,7 +761,7 @@ reader_thread (gpointer data)
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint reads;
 
-  test_fill_pattern (expected, reader->expected, reader->seed);
+  test_fill_pattern (expected, reader->expected, reader->seed, 0);
   reader->first_bad = G_MAXSIZE;
 
   for (reads = 0; reads < 1000000 && g_get_monotonic_time () < deadline; reads++)
@@ -814,7 +814,7 @@ test_sendall_large (void)
   /* The payload is far larger than the socket buffers, so sendall() has to
    * loop over partial sends while the reader drains. */
 
-  test_fill_pattern (payload, size, 0xc0ffee);
+  test_fill_pattern (payload, size, 0xc0ffee, 0);
   reader.sock = server;
   reader.expected = size;
   reader.seed = 0xc0ffee;

@@ -147,7 +147,7 @@ exchange_with_echo (SockObject *sock,
   guint reads = 0;
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  test_fill_pattern (payload, total, (guint32) total);
+  test_fill_pattern (payload, total, (guint32) total, 0);
 
   while (sent < total)
     {

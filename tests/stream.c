@@ -776,7 +776,7 @@ test_pollable_writable (gconstpointer data)
   test_tcp_pair (&client, &server);
   stream = makefile (client, "wb", bufsize);
   output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
-  test_fill_pattern (chunk, 65536, 7);
+  test_fill_pattern (chunk, 65536, 7, 0);
   g_assert_true (g_pollable_output_stream_is_writable (output));
 
   /* A loopback socket takes a few MiB at most; bounded in count. */
@@ -1036,7 +1036,7 @@ send_payload_thread (gpointer user_data)
   PeerJob *job = user_data;
   g_autofree guint8 *payload = g_malloc (SPLICE_PAYLOAD);
 
-  test_fill_pattern (payload, SPLICE_PAYLOAD, 0x5eed);
+  test_fill_pattern (payload, SPLICE_PAYLOAD, 0x5eed, 0);
   job->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, payload, SPLICE_PAYLOAD);
 
   if (sock_object_sendall (job->sock, payload, SPLICE_PAYLOAD, 0, &job->error))

@@ -223,18 +223,25 @@ test_have_ipv6 (void)
 void
 test_fill_pattern (guint8  *buffer,
                    gsize    size,
-                   guint32  seed)
+                   guint64  seed,
+                   guint64  offset)
 {
-  guint32 x = seed != 0 ? seed : 0x9e3779b9u;
-  gsize i;
-
-  /* xorshift32: cheap, and a dropped, repeated or reordered chunk shows up. */
-  for (i = 0; i < size; i++)
+  /* Each 8-byte word is a 64-bit mix of the seed and the word's position,
+   * so any slice can be made on its own. */
+  while (size > 0)
     {
-      x ^= x << 13;
-      x ^= x >> 17;
-      x ^= x << 5;
-      buffer[i] = (guint8) x;
+      guint64 block = offset / 8;
+      guint64 x = (seed ^ 0x9e3779b97f4a7c15ull) + block * 0xbf58476d1ce4e5b9ull;
+      guint skip = offset % 8;
+      guint take = MIN ((gsize) (8 - skip), size);
+
+      x ^= x >> 31;
+      x *= 0x94d049bb133111ebull;
+      x ^= x >> 29;
+      memcpy (buffer, ((const guint8 *) &x) + skip, take);
+      buffer += take;
+      offset += take;
+      size -= take;
     }
 }
 

@@ -59,11 +59,14 @@ gboolean    test_fd_is_cloexec      (gint         fd);
 /* Whether the kernel can bind an AF_INET6 socket to ::1. */
 gboolean    test_have_ipv6          (void);
 
-/* A byte pattern that is not periodic on any short span, for checking
- * bulk transfers byte by byte. */
+/* Fills @buffer with bytes @offset to @offset + @size of the deterministic
+ * byte stream @seed, for checking bulk transfers byte by byte: any slice can
+ * be made again on its own, and different offsets give different 8-byte
+ * words, so a lost, duplicated or reordered chunk never compares equal. */
 void        test_fill_pattern       (guint8      *buffer,
                                      gsize        size,
-                                     guint32      seed);
+                                     guint64      seed,
+                                     guint64      offset);
 
 /* Asserts that @bytes holds exactly the characters of @expected (without its
  * terminator). Shared because several suites check received data this way. */
