@@ -1092,29 +1092,29 @@ main (int   argc,
 
   g_test_add_func ("/inet/echo/tcp", test_echo_tcp);
   g_test_add_func ("/inet/echo/udp", test_echo_udp);
-  g_test_add_func ("/inet/udp/truncate-and-empty", test_udp_truncate_and_empty);
-  g_test_add_func ("/inet/udp/msg-trunc", test_udp_msg_trunc);
-  g_test_add_func ("/inet/address/port-types", test_address_port_types);
-  g_test_add_func ("/inet/address/any", test_address_any);
-  g_test_add_func ("/inet/address/broadcast", test_address_broadcast);
-  g_test_add_func ("/inet/address/hostname", test_address_hostname);
-  g_test_add_func ("/inet/address/accept", test_address_accept);
+  g_test_add_func ("/inet/recvfrom/truncate-and-empty", test_udp_truncate_and_empty);
+  g_test_add_func ("/inet/recv/msg-trunc", test_udp_msg_trunc);
+  g_test_add_func ("/inet/bind/port-types", test_address_port_types);
+  g_test_add_func ("/inet/bind/any", test_address_any);
+  g_test_add_func ("/inet/connect/broadcast", test_address_broadcast);
+  g_test_add_func ("/inet/connect/hostname", test_address_hostname);
+  g_test_add_func ("/inet/accept/address", test_address_accept);
   g_test_add_func ("/inet/address/invalid", test_address_invalid);
-  g_test_add_func ("/inet/address/unresolvable", test_address_unresolvable);
+  g_test_add_func ("/inet/connect/unresolvable", test_address_unresolvable);
   g_test_add_func ("/inet/address/floating", test_address_floating);
   g_test_add_func ("/inet/connect/refused", test_connect_refused);
-  g_test_add_func ("/inet/connect/ex", test_connect_ex);
+  g_test_add_func ("/inet/connect_ex/errno", test_connect_ex);
   g_test_add_func ("/inet/connect/isconn", test_connect_isconn);
-  g_test_add_func ("/inet/connect/not-connected", test_connect_not_connected);
+  g_test_add_func ("/inet/recv/not-connected", test_connect_not_connected);
   g_test_add_func ("/inet/send/epipe", test_send_epipe);
-  g_test_add_func ("/inet/send/sendall-large", test_sendall_large);
+  g_test_add_func ("/inet/sendall/large", test_sendall_large);
   g_test_add_func ("/inet/recv/eof", test_recv_eof);
-  g_test_add_func ("/inet/recv/into", test_recv_into);
+  g_test_add_func ("/inet/recv_into/size-and-eof", test_recv_into);
   g_test_add_func ("/inet/recv/too-large", test_recv_too_large);
   g_test_add_func ("/inet/recv/flags", test_recv_msg_flags);
-  g_test_add_func ("/inet/ipv6/tcp", test_ipv6_tcp);
-  g_test_add_func ("/inet/ipv6/udp", test_ipv6_udp);
-  g_test_add_func ("/inet/ipv6/invalid", test_ipv6_invalid);
+  g_test_add_func ("/inet/echo/ipv6-tcp", test_ipv6_tcp);
+  g_test_add_func ("/inet/echo/ipv6-udp", test_ipv6_udp);
+  g_test_add_func ("/inet/bind/ipv6-invalid", test_ipv6_invalid);
 
   return g_test_run ();
 }

@@ -1215,13 +1215,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/object/new/socket", test_new_socket);
+  g_test_add_func ("/object/socket/subclass", test_new_socket);
   g_test_add_func ("/object/new/family-objects", test_new_family_objects);
   g_test_add_func ("/object/new/g-object-new", test_new_g_object_new);
-  g_test_add_func ("/object/new/invalid", test_new_invalid);
-  g_test_add_func ("/object/new/nonblock-flag", test_new_nonblock_flag);
+  g_test_add_func ("/object/socket/invalid", test_new_invalid);
+  g_test_add_func ("/object/socket/nonblock-flag", test_new_nonblock_flag);
   g_test_add_func ("/object/properties/flags", test_properties_flags);
-  g_test_add_func ("/object/properties/blocking", test_properties_blocking);
+  g_test_add_func ("/object/setblocking/property", test_properties_blocking);
   g_test_add_func ("/object/close/fileno", test_close_fileno);
   g_test_add_func ("/object/close/unref", test_close_unref);
   g_test_add_func ("/object/close/ebadf", test_close_ebadf);
@@ -1229,16 +1229,16 @@ main (int   argc,
   g_test_add_func ("/object/fromfd/dup", test_fromfd_dup);
   g_test_add_func ("/object/fromfd/unix", test_fromfd_unix);
   g_test_add_func ("/object/fromfd/invalid", test_fromfd_invalid);
-  g_test_add_func ("/object/blocking/eagain", test_blocking_eagain);
-  g_test_add_func ("/object/blocking/accepted", test_blocking_accepted_inherits);
-  g_test_add_func ("/object/sockopt/int", test_sockopt_int);
-  g_test_add_func ("/object/sockopt/bytes", test_sockopt_bytes);
-  g_test_add_func ("/object/sockopt/bytes-buflen", test_sockopt_bytes_buflen);
-  g_test_add_func ("/object/sockopt/errors", test_sockopt_errors);
+  g_test_add_func ("/object/setblocking/eagain", test_blocking_eagain);
+  g_test_add_func ("/object/accept/blocking-mode", test_blocking_accepted_inherits);
+  g_test_add_func ("/object/setsockopt/int-round-trip", test_sockopt_int);
+  g_test_add_func ("/object/setsockopt_bytes/round-trip", test_sockopt_bytes);
+  g_test_add_func ("/object/getsockopt_bytes/buflen", test_sockopt_bytes_buflen);
+  g_test_add_func ("/object/getsockopt/unknown-option", test_sockopt_errors);
   g_test_add_func ("/object/shutdown/invalid", test_shutdown_invalid);
   g_test_add_func ("/object/shutdown/write", test_shutdown_write);
   g_test_add_func ("/object/fd/leak", test_fd_leak);
-  g_test_add_func ("/object/fd/leak-makefile", test_fd_leak_makefile);
+  g_test_add_func ("/object/makefile/no-fd-leak", test_fd_leak_makefile);
   g_test_add_func ("/object/fd/cloexec", test_fd_cloexec);
   g_test_add_func ("/object/vfunc/override", test_vfunc_override);
   g_test_add_func ("/object/vfunc/full-reference", test_vfunc_full_reference);
