@@ -968,11 +968,11 @@ main (int   argc,
   long_abstract = g_malloc0 (109);
   memset (long_abstract + 1, 'n', 108);
 
-  g_test_add_func ("/badinput/addresses", test_addresses);
-  g_test_add_func ("/badinput/calls", test_calls);
-  g_test_add_func ("/badinput/empty-unix-address", test_empty_unix_address);
-  g_test_add_func ("/badinput/programmer-errors", test_programmer_errors);
-  g_test_add_func ("/badinput/programmer-errors/fatal", test_programmer_error_fatal);
+  g_test_add_func ("/badinput/address/every-method", test_addresses);
+  g_test_add_func ("/badinput/calls/every-method", test_calls);
+  g_test_add_func ("/badinput/bind/empty-unix-address", test_empty_unix_address);
+  g_test_add_func ("/badinput/precondition/criticals", test_programmer_errors);
+  g_test_add_func ("/badinput/precondition/fatal-criticals", test_programmer_error_fatal);
 
   ret = g_test_run ();
 

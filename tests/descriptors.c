@@ -522,10 +522,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/descriptors/cycles", test_cycles);
-  g_test_add_func ("/descriptors/cloexec", test_cloexec);
-  g_test_add_func ("/descriptors/failed-constructors", test_failed_constructors);
-  g_test_add_func ("/descriptors/emfile", test_emfile);
+  g_test_add_func ("/descriptors/close/cycles", test_cycles);
+  g_test_add_func ("/descriptors/cloexec/every-constructor", test_cloexec);
+  g_test_add_func ("/descriptors/failures/leak-nothing", test_failed_constructors);
+  g_test_add_func ("/descriptors/emfile/recovery", test_emfile);
 
   return g_test_run ();
 }

@@ -294,7 +294,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/load/echo", test_echo);
+  g_test_add_func ("/load/echo/threaded-server", test_echo);
 
   return g_test_run ();
 }

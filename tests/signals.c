@@ -723,13 +723,13 @@ main (int   argc,
 
   install_handler ();
 
-  g_test_add_func ("/signals/accept", test_accept);
-  g_test_add_func ("/signals/recv", test_recv);
-  g_test_add_func ("/signals/sendall", test_sendall);
+  g_test_add_func ("/signals/accept/blocked", test_accept);
+  g_test_add_func ("/signals/recv/blocked", test_recv);
+  g_test_add_func ("/signals/sendall/slow-reader", test_sendall);
   g_test_add_func ("/signals/connect/tcp", test_connect_tcp);
   g_test_add_func ("/signals/connect/unix", test_connect_unix);
   g_test_add_func ("/signals/connect/timeout", test_connect_timeout);
-  g_test_add_func ("/signals/dispositions", test_dispositions);
+  g_test_add_func ("/signals/dispositions/unchanged", test_dispositions);
 
   return g_test_run ();
 }

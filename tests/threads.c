@@ -706,13 +706,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/threads/close-blocked/recv", test_close_blocked_recv);
-  g_test_add_func ("/threads/close-blocked/accept", test_close_blocked_accept);
-  g_test_add_func ("/threads/close-blocked/deferred", test_close_blocked_deferred);
-  g_test_add_func ("/threads/reused-number", test_reused_number);
-  g_test_add_func ("/threads/race/close-close", test_close_close);
-  g_test_add_func ("/threads/race/close-fileno", test_close_fileno);
-  g_test_add_func ("/threads/shared-datagram", test_shared_datagram);
+  g_test_add_func ("/threads/close/blocked-recv", test_close_blocked_recv);
+  g_test_add_func ("/threads/close/blocked-accept", test_close_blocked_accept);
+  g_test_add_func ("/threads/close/deferred", test_close_blocked_deferred);
+  g_test_add_func ("/threads/close/reused-number", test_reused_number);
+  g_test_add_func ("/threads/close/concurrent-close", test_close_close);
+  g_test_add_func ("/threads/fileno/racing-close", test_close_fileno);
+  g_test_add_func ("/threads/sendto/shared-socket", test_shared_datagram);
 
   return g_test_run ();
 }
