@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 /* The longest a helper process may run, in milliseconds. */
 #define TEST_PEER_TIMEOUT_MS 20000
 
-/* How heavy the tests may be. SOCKOBJ_TEST_LIGHT=1 (set by the valgrind test
- * setup and by tools/check-hardening for the sanitizer build) scales the
+/* How heavy the tests may be. SOCKOBJ_TEST_LIGHT=1 (which the valgrind test
+ * setup sets; tools/check-hardening's sanitizer run does not) scales the
  * volume tests down; a normal run uses the full sizes. */
 gboolean    test_light              (void);
 
