@@ -9,10 +9,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include "hardening.h"
+#include "test-util.h"
 
 /* Under AddressSanitizer, let a failing malloc() return NULL as the C
  * library's does, so that a recv() size too large to allocate gives the
@@ -275,13 +280,13 @@ try_address (const BadAddress *bad,
 static void
 test_addresses (void)
 {
-  g_autofree gchar *fds_before = hard_fd_snapshot_string ();
+  g_autofree gchar *fds_before = test_fd_snapshot_string ();
   g_autofree gchar *fds_after = NULL;
 
   g_test_summary ("Addresses of the wrong shape, type or range are SOCK_ERROR/EINVAL for "
                   "bind, connect, connect_ex and sendto on every family, open or closed; "
                   "hosts that cannot be resolved are SOCK_RESOLVER_ERROR");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_addresses); i++)
     for (AddrOp op = 0; op < N_ADDR_OPS; op++)
@@ -293,9 +298,9 @@ test_addresses (void)
     try_address (&bad_hosts[i], ADDR_BIND, FALSE);
 
   report_mismatches ();
-  fds_after = hard_fd_snapshot_string ();
+  fds_after = test_fd_snapshot_string ();
   g_assert_cmpstr (fds_after, ==, fds_before);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Calls --------------------------------------------------------------------------- */
@@ -620,8 +625,8 @@ make_socket (const BadCall  *bad,
     {
       if (bad->family == AF_INET && bad->type == SOCK_STREAM)
         {
-          hard_tcp_pair (&sock, keep);
-          hard_set_timeouts (sock, 2);
+          test_tcp_pair (&sock, keep);
+          test_set_io_timeout (sock, 2);
           return g_steal_pointer (&sock);
         }
       g_assert_cmpint (socketpair (AF_UNIX, bad->type | SOCK_CLOEXEC, 0, fds), ==, 0);
@@ -632,7 +637,7 @@ make_socket (const BadCall  *bad,
       g_assert_no_error (error);
       close (fds[0]);
       close (fds[1]);
-      hard_set_timeouts (sock, 2);
+      test_set_io_timeout (sock, 2);
       return g_steal_pointer (&sock);
     }
 
@@ -641,11 +646,11 @@ make_socket (const BadCall  *bad,
     return NULL;
   g_assert_no_error (error);
   /* A wrong expectation shows as EAGAIN, never as a hang. */
-  hard_set_timeouts (sock, 2);
+  test_set_io_timeout (sock, 2);
 
   if (bad->state == BOUND || bad->state == LISTENING || bad->state == NONBLOCKING_LISTENER)
     {
-      GVariant *address = bad->family == AF_UNIX ? hard_abstract_address ()
+      GVariant *address = bad->family == AF_UNIX ? test_abstract_address_new ()
                         : bad->family == AF_INET ? g_variant_new ("(sq)", "127.0.0.1", 0)
                         : g_variant_new ("(sq)", "::1", 0);
 
@@ -674,7 +679,7 @@ static gboolean
 have_makefile (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_STREAM);
   g_autoptr(GIOStream) stream = sock_object_makefile (sock, "rwb", -1, &error);
 
   return !g_error_matches (error, SOCK_ERROR, ENOSYS);
@@ -850,19 +855,19 @@ test_calls (void)
   g_test_summary ("Calls with invalid values (huge or negative sizes, unknown levels, "
                   "modes, families and descriptors) or on sockets in the wrong state fail "
                   "with the documented SOCK_ERROR code and leak nothing");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   if (!makefile)
     g_test_message ("makefile() is not implemented in this build; its cases are skipped");
-  fds_before = hard_fd_snapshot_string ();
+  fds_before = test_fd_snapshot_string ();
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_calls); i++)
     try_call (&bad_calls[i], makefile);
 
   report_mismatches ();
-  fds_after = hard_fd_snapshot_string ();
+  fds_after = test_fd_snapshot_string ();
   g_assert_cmpstr (fds_after, ==, fds_before);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Edges --------------------------------------------------------------------------- */
@@ -871,8 +876,8 @@ static void
 test_empty_unix_address (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SockObject) sock = hard_socket (AF_UNIX, SOCK_DGRAM);
-  g_autoptr(SockObject) other = hard_socket (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(SockObject) sock = test_socket_new (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(SockObject) other = test_socket_new (AF_UNIX, SOCK_DGRAM);
   g_autoptr(GVariant) name = NULL;
   GVariant *empty = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1);
 
@@ -901,7 +906,7 @@ test_programmer_errors (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) set = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "already set");
-  g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_STREAM);
   g_autoptr(GCancellable) not_a_socket = g_cancellable_new ();
   GError *preset = set;
 
@@ -963,11 +968,11 @@ main (int   argc,
   long_abstract = g_malloc0 (109);
   memset (long_abstract + 1, 'n', 108);
 
-  g_test_add_func ("/badinput/addresses", test_addresses);
-  g_test_add_func ("/badinput/calls", test_calls);
-  g_test_add_func ("/badinput/empty-unix-address", test_empty_unix_address);
-  g_test_add_func ("/badinput/programmer-errors", test_programmer_errors);
-  g_test_add_func ("/badinput/programmer-errors/fatal", test_programmer_error_fatal);
+  g_test_add_func ("/badinput/address/every-method", test_addresses);
+  g_test_add_func ("/badinput/calls/every-method", test_calls);
+  g_test_add_func ("/badinput/bind/empty-unix-address", test_empty_unix_address);
+  g_test_add_func ("/badinput/precondition/criticals", test_programmer_errors);
+  g_test_add_func ("/badinput/precondition/fatal-criticals", test_programmer_error_fatal);
 
   ret = g_test_run ();
 

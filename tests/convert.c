@@ -180,11 +180,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/convert/byte-order", test_byte_order);
-  g_test_add_func ("/convert/inet-aton/valid", test_inet_aton);
-  g_test_add_func ("/convert/inet-aton/invalid", test_inet_aton_invalid);
-  g_test_add_func ("/convert/inet-ntoa/round-trip", test_inet_ntoa);
-  g_test_add_func ("/convert/inet-ntoa/length", test_inet_ntoa_length);
+  g_test_add_func ("/convert/byte-order/c-library", test_byte_order);
+  g_test_add_func ("/convert/inet_aton/valid", test_inet_aton);
+  g_test_add_func ("/convert/inet_aton/invalid", test_inet_aton_invalid);
+  g_test_add_func ("/convert/inet_ntoa/round-trip", test_inet_ntoa);
+  g_test_add_func ("/convert/inet_ntoa/length", test_inet_ntoa_length);
 
   return g_test_run ();
 }

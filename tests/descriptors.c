@@ -8,16 +8,21 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include "hardening.h"
+#include "test-util.h"
 
 /* The descriptor numbers open now. */
 static GArray *
 open_fds (void)
 {
-  g_autoptr(GPtrArray) snapshot = hard_fd_snapshot ();
+  g_autoptr(GPtrArray) snapshot = test_fd_snapshot ();
   GArray *fds = g_array_new (FALSE, FALSE, sizeof (gint));
 
   for (guint i = 0; i < snapshot->len; i++)
@@ -55,7 +60,7 @@ assert_new_fds_cloexec (GArray      *before,
       if (fd_in (before, fd))
         continue;
       count++;
-      if (!hard_fd_is_cloexec (fd))
+      if (!test_fd_is_cloexec (fd))
         g_error ("%s: descriptor %d is not close-on-exec", what, fd);
     }
   if (count != expected)
@@ -69,7 +74,7 @@ static gboolean
 have_makefile (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_STREAM);
   g_autoptr(GIOStream) stream = sock_object_makefile (sock, "rwb", -1, &error);
 
   if (g_error_matches (error, SOCK_ERROR, ENOSYS))
@@ -88,7 +93,7 @@ one_cycle (SockObject *listener,
            gboolean    makefile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SockObject) client = hard_socket (family, SOCK_STREAM);
+  g_autoptr(SockObject) client = test_socket_new (family, SOCK_STREAM);
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GVariant) peer = NULL;
@@ -126,21 +131,21 @@ test_cycles (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) inet_address = NULL;
-  g_autoptr(GVariant) unix_address = g_variant_ref_sink (hard_abstract_address ());
+  g_autoptr(GVariant) unix_address = g_variant_ref_sink (test_abstract_address_new ());
   g_autoptr(SockObject) inet_listener = NULL;
-  g_autoptr(SockObject) unix_listener = hard_socket (AF_UNIX, SOCK_STREAM);
+  g_autoptr(SockObject) unix_listener = test_socket_new (AF_UNIX, SOCK_STREAM);
   g_autofree gchar *before = NULL;
   g_autofree gchar *after = NULL;
-  const guint cycles = HARD_SCALE (10000, 1000);
+  const guint cycles = TEST_SCALE (10000, 1000);
   gboolean makefile = have_makefile ();
   gint64 deadline = g_get_monotonic_time () + 45 * G_USEC_PER_SEC;
   guint done;
 
   g_test_summary ("10 000 create/connect/accept/makefile/close cycles over TCP and AF_UNIX "
                   "leave /proc/self/fd as it was");
-  hard_watchdog_arm (55);
+  test_watchdog_arm (55);
 
-  inet_listener = hard_tcp_listener (64, &inet_address);
+  inet_listener = test_tcp_listener_new (64, &inet_address);
   g_assert_true (sock_object_bind (unix_listener, unix_address, &error));
   g_assert_no_error (error);
   g_assert_true (sock_object_listen (unix_listener, 64, &error));
@@ -151,7 +156,7 @@ test_cycles (void)
   /* One cycle first, so that one-time set-up (GIO's types, the resolver)
    * does not count. */
   one_cycle (inet_listener, inet_address, AF_INET, 0, makefile);
-  before = hard_fd_snapshot_string ();
+  before = test_fd_snapshot_string ();
 
   for (done = 0; done < cycles && g_get_monotonic_time () < deadline; done++)
     {
@@ -161,12 +166,12 @@ test_cycles (void)
         one_cycle (unix_listener, unix_address, AF_UNIX, done, makefile);
     }
 
-  after = hard_fd_snapshot_string ();
+  after = test_fd_snapshot_string ();
   g_assert_cmpstr (after, ==, before);
   g_test_message ("%u cycles", done);
-  if (!hard_light ())
+  if (!test_light ())
     g_assert_cmpuint (done, ==, cycles);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Close-on-exec ------------------------------------------------------------- */
@@ -180,7 +185,7 @@ test_cloexec (void)
 
   g_test_summary ("Every descriptor the library creates (socket, accept, fromfd, "
                   "makefile) is close-on-exec");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     for (guint t = 0; t < G_N_ELEMENTS (types); t++)
@@ -210,8 +215,8 @@ test_cloexec (void)
 
   {
     g_autoptr(GVariant) address = NULL;
-    g_autoptr(SockObject) listener = hard_tcp_listener (4, &address);
-    g_autoptr(SockObject) client = hard_socket (AF_INET, SOCK_STREAM);
+    g_autoptr(SockObject) listener = test_tcp_listener_new (4, &address);
+    g_autoptr(SockObject) client = test_socket_new (AF_INET, SOCK_STREAM);
     g_autoptr(SockObject) server = NULL;
     g_autoptr(GArray) before = NULL;
 
@@ -241,17 +246,17 @@ test_cloexec (void)
     g_autoptr(SockObject) adopted = NULL;
 
     g_assert_cmpint (fd, >=, 0);
-    g_assert_false (hard_fd_is_cloexec (fd));
+    g_assert_false (test_fd_is_cloexec (fd));
     before = open_fds ();
     adopted = sock_fromfd (fd, AF_INET, SOCK_STREAM, 0, &error);
     g_assert_no_error (error);
     assert_new_fds_cloexec (before, 1, "fromfd");
     /* The caller's descriptor is left as it was. */
-    g_assert_false (hard_fd_is_cloexec (fd));
+    g_assert_false (test_fd_is_cloexec (fd));
     close (fd);
   }
 
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Failures leak nothing ------------------------------------------------------ */
@@ -281,11 +286,11 @@ test_failed_constructors (void)
   g_autofree gchar *after = NULL;
 
   g_test_summary ("A constructor or call that fails leaves no descriptor behind");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   /* Warm up the types first. */
-  g_object_unref (hard_socket (AF_INET, SOCK_STREAM));
-  before = hard_fd_snapshot_string ();
+  g_object_unref (test_socket_new (AF_INET, SOCK_STREAM));
+  before = test_fd_snapshot_string ();
 
   for (guint round = 0; round < 100; round++)
     {
@@ -339,7 +344,7 @@ test_failed_constructors (void)
       {
         /* Failing calls on a working socket. */
         g_autoptr(GError) error = NULL;
-        g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_STREAM);
+        g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_STREAM);
 
         g_assert_null (sock_object_accept (sock, NULL, &error));
         g_assert_error (error, SOCK_ERROR, EINVAL);
@@ -353,9 +358,9 @@ test_failed_constructors (void)
       }
     }
 
-  after = hard_fd_snapshot_string ();
+  after = test_fd_snapshot_string ();
   g_assert_cmpstr (after, ==, before);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Running out of descriptors ------------------------------------------------- */
@@ -413,11 +418,11 @@ emfile_subprocess (void)
   gint highest = 0;
 
   /* A connection waiting to be accepted, made while there is room. */
-  listener = hard_tcp_listener (4, &address);
-  client = hard_socket (AF_INET, SOCK_STREAM);
+  listener = test_tcp_listener_new (4, &address);
+  client = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_true (sock_object_connect (client, address, &error));
   g_assert_no_error (error);
-  hard_set_timeouts (listener, 10);
+  test_set_io_timeout (listener, 10);
 
   /* Room for a few more descriptors than are open now, then none. */
   {
@@ -433,7 +438,7 @@ emfile_subprocess (void)
   /* Counting needs a descriptor for /proc/self/fd: count with one slot
    * free, then fill it again. */
   release_fds (pipes, 1);
-  count = hard_fd_count ();
+  count = test_count_open_fds ();
   {
     gint fd = fcntl (0, F_DUPFD_CLOEXEC, 0);
     g_assert_cmpint (fd, >=, 0);
@@ -465,7 +470,7 @@ emfile_subprocess (void)
 
   /* Nothing leaked by the failures. */
   release_fds (pipes, 1);
-  g_assert_cmpuint (hard_fd_count (), ==, count);
+  g_assert_cmpuint (test_count_open_fds (), ==, count);
 
   /* Recovery: with room again, everything works, and the connection that
    * waited is there. */
@@ -476,7 +481,7 @@ emfile_subprocess (void)
   server = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (server);
-  hard_set_timeouts (server, 10);
+  test_set_io_timeout (server, 10);
   g_assert_true (sock_object_sendall (client, (const guint8 *) "back", 4, 0, &error));
   g_assert_no_error (error);
   bytes = sock_object_recv (server, 16, 0, &error);
@@ -505,10 +510,10 @@ test_emfile (void)
       return;
     }
 
-  hard_watchdog_arm (40);
+  test_watchdog_arm (40);
   g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 int
@@ -517,10 +522,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/descriptors/cycles", test_cycles);
-  g_test_add_func ("/descriptors/cloexec", test_cloexec);
-  g_test_add_func ("/descriptors/failed-constructors", test_failed_constructors);
-  g_test_add_func ("/descriptors/emfile", test_emfile);
+  g_test_add_func ("/descriptors/close/cycles", test_cycles);
+  g_test_add_func ("/descriptors/cloexec/every-constructor", test_cloexec);
+  g_test_add_func ("/descriptors/failures/leak-nothing", test_failed_constructors);
+  g_test_add_func ("/descriptors/emfile/recovery", test_emfile);
 
   return g_test_run ();
 }

@@ -335,7 +335,7 @@ test_address_hostname (void)
   g_test_summary ("A host name in an address is resolved; getpeername() "
                   "gives the dotted quad");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client,
                                        g_variant_new ("(sq)", "localhost",
@@ -364,7 +364,7 @@ test_address_accept (void)
   g_test_summary ("accept() returns the connection and the peer's address; "
                   "getsockname()/getpeername() on both ends agree");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, address, &error), error);
 
@@ -611,7 +611,7 @@ test_connect_ex (void)
   g_assert_cmpint (sock_object_connect_ex (refused, closed_address, &error), ==, ECONNREFUSED);
   g_assert_no_error (error);
 
-  listener = test_tcp_listener_new (&open_address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &open_address);
   sock = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_cmpint (sock_object_connect_ex (sock, open_address, &error), ==, 0);
   g_assert_no_error (error);
@@ -634,7 +634,7 @@ test_connect_isconn (void)
 
   g_test_summary ("A second connect() on a connected socket fails with EISCONN");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   sock = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (sock, address, &error), error);
   g_assert_false (sock_object_connect (sock, address, &error));
@@ -761,7 +761,7 @@ reader_thread (gpointer data)
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint reads;
 
-  test_fill_pattern (expected, reader->expected, reader->seed);
+  test_fill_pattern (expected, reader->expected, reader->seed, 0);
   reader->first_bad = G_MAXSIZE;
 
   for (reads = 0; reads < 1000000 && g_get_monotonic_time () < deadline; reads++)
@@ -814,7 +814,7 @@ test_sendall_large (void)
   /* The payload is far larger than the socket buffers, so sendall() has to
    * loop over partial sends while the reader drains. */
 
-  test_fill_pattern (payload, size, 0xc0ffee);
+  test_fill_pattern (payload, size, 0xc0ffee, 0);
   reader.sock = server;
   reader.expected = size;
   reader.seed = 0xc0ffee;
@@ -1092,29 +1092,29 @@ main (int   argc,
 
   g_test_add_func ("/inet/echo/tcp", test_echo_tcp);
   g_test_add_func ("/inet/echo/udp", test_echo_udp);
-  g_test_add_func ("/inet/udp/truncate-and-empty", test_udp_truncate_and_empty);
-  g_test_add_func ("/inet/udp/msg-trunc", test_udp_msg_trunc);
-  g_test_add_func ("/inet/address/port-types", test_address_port_types);
-  g_test_add_func ("/inet/address/any", test_address_any);
-  g_test_add_func ("/inet/address/broadcast", test_address_broadcast);
-  g_test_add_func ("/inet/address/hostname", test_address_hostname);
-  g_test_add_func ("/inet/address/accept", test_address_accept);
+  g_test_add_func ("/inet/recvfrom/truncate-and-empty", test_udp_truncate_and_empty);
+  g_test_add_func ("/inet/recv/msg-trunc", test_udp_msg_trunc);
+  g_test_add_func ("/inet/bind/port-types", test_address_port_types);
+  g_test_add_func ("/inet/bind/any", test_address_any);
+  g_test_add_func ("/inet/connect/broadcast", test_address_broadcast);
+  g_test_add_func ("/inet/connect/hostname", test_address_hostname);
+  g_test_add_func ("/inet/accept/address", test_address_accept);
   g_test_add_func ("/inet/address/invalid", test_address_invalid);
-  g_test_add_func ("/inet/address/unresolvable", test_address_unresolvable);
+  g_test_add_func ("/inet/connect/unresolvable", test_address_unresolvable);
   g_test_add_func ("/inet/address/floating", test_address_floating);
   g_test_add_func ("/inet/connect/refused", test_connect_refused);
-  g_test_add_func ("/inet/connect/ex", test_connect_ex);
+  g_test_add_func ("/inet/connect_ex/errno", test_connect_ex);
   g_test_add_func ("/inet/connect/isconn", test_connect_isconn);
-  g_test_add_func ("/inet/connect/not-connected", test_connect_not_connected);
+  g_test_add_func ("/inet/recv/not-connected", test_connect_not_connected);
   g_test_add_func ("/inet/send/epipe", test_send_epipe);
-  g_test_add_func ("/inet/send/sendall-large", test_sendall_large);
+  g_test_add_func ("/inet/sendall/large", test_sendall_large);
   g_test_add_func ("/inet/recv/eof", test_recv_eof);
-  g_test_add_func ("/inet/recv/into", test_recv_into);
+  g_test_add_func ("/inet/recv_into/size-and-eof", test_recv_into);
   g_test_add_func ("/inet/recv/too-large", test_recv_too_large);
   g_test_add_func ("/inet/recv/flags", test_recv_msg_flags);
-  g_test_add_func ("/inet/ipv6/tcp", test_ipv6_tcp);
-  g_test_add_func ("/inet/ipv6/udp", test_ipv6_udp);
-  g_test_add_func ("/inet/ipv6/invalid", test_ipv6_invalid);
+  g_test_add_func ("/inet/echo/ipv6-tcp", test_ipv6_tcp);
+  g_test_add_func ("/inet/echo/ipv6-udp", test_ipv6_udp);
+  g_test_add_func ("/inet/bind/ipv6-invalid", test_ipv6_invalid);
 
   return g_test_run ();
 }

@@ -147,7 +147,7 @@ exchange_with_echo (SockObject *sock,
   guint reads = 0;
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  test_fill_pattern (payload, total, (guint32) total);
+  test_fill_pattern (payload, total, (guint32) total, 0);
 
   while (sent < total)
     {
@@ -218,7 +218,7 @@ test_python_tcp_client (void)
   g_test_summary ("A CPython client against our TCP server, which answers "
                   "in upper case until the client's end of stream");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   port_arg = g_strdup_printf ("%u", test_address_port (address));
   peer = spawn_python ("tcp-client", port_arg);
 
@@ -388,7 +388,7 @@ test_socat_tcp_client (void)
   if (socat == NULL)
     return;
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   target = g_strdup_printf ("TCP4:127.0.0.1:%u", test_address_port (address));
   {
     const gchar *argv[] = { socat, "-T", "15", target, "PIPE", NULL };

@@ -12,9 +12,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
 #include <sys/socket.h>
 
-#include "hardening.h"
+#include "test-util.h"
 
 #define PATTERN_SIZE (128 * 1024)
 
@@ -119,7 +120,7 @@ acceptor_thread (gpointer data)
           g_free (echo);
           break;
         }
-      hard_set_timeouts (echo->conn, 30);
+      test_set_io_timeout (echo->conn, 30);
       g_ptr_array_add (threads, g_thread_new ("echo", echo_thread, echo));
     }
   for (guint i = 0; i < threads->len; i++)
@@ -135,7 +136,7 @@ typedef struct
   Load *load;
   guint id;
   SockObject *sock;
-  HardSum sent, received;
+  TestSum sent, received;
   guint64 bytes_sent, bytes_received;
 } Client;
 
@@ -172,7 +173,7 @@ client_receiver (gpointer data)
           load_fail (load, "client %u message %u came back different", client->id, m);
           goto out;
         }
-      hard_sum_update (&client->received, buffer, size);
+      test_sum_update (&client->received, buffer, size);
       client->bytes_received += size;
     }
 
@@ -201,7 +202,7 @@ client_thread (gpointer data)
       g_rand_free (rand);
       return NULL;
     }
-  hard_set_timeouts (client->sock, 30);
+  test_set_io_timeout (client->sock, 30);
   if (!sock_object_connect (client->sock, load->address, &error))
     {
       load_fail (load, "client %u connect: %s", client->id, error->message);
@@ -220,7 +221,7 @@ client_thread (gpointer data)
           load_fail (load, "client %u sendall: %s", client->id, error->message);
           break;
         }
-      hard_sum_update (&client->sent, load->pattern + offset, size);
+      test_sum_update (&client->sent, load->pattern + offset, size);
       client->bytes_sent += size;
     }
   if (!sock_object_shutdown (client->sock, SHUT_WR, &error))
@@ -243,14 +244,14 @@ test_echo (void)
 
   g_test_summary ("64 concurrent clients x 1 000 messages of 1 B to 64 KiB through a "
                   "threaded echo server: every byte comes back, in order");
-  hard_watchdog_arm (55);
+  test_watchdog_arm (55);
 
-  load.clients = HARD_SCALE (64, 16);
-  load.messages = HARD_SCALE (1000, 100);
-  load.max_size = HARD_SCALE (64, 16) * 1024;
+  load.clients = TEST_SCALE (64, 16);
+  load.messages = TEST_SCALE (1000, 100);
+  load.max_size = TEST_SCALE (64, 16) * 1024;
   load.pattern = g_malloc (PATTERN_SIZE);
-  hard_pattern (42, 0, load.pattern, PATTERN_SIZE);
-  load.listener = hard_tcp_listener (128, &load.address);
+  test_fill_pattern (load.pattern, PATTERN_SIZE, 42, 0);
+  load.listener = test_tcp_listener_new (128, &load.address);
 
   start = g_get_monotonic_time ();
   acceptor = g_thread_new ("acceptor", acceptor_thread, &load);
@@ -284,7 +285,7 @@ test_echo (void)
   g_free (load.pattern);
   g_variant_unref (load.address);
   g_object_unref (load.listener);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 int
@@ -293,7 +294,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/load/echo", test_echo);
+  g_test_add_func ("/load/echo/threaded-server", test_echo);
 
   return g_test_run ();
 }

@@ -601,7 +601,7 @@ test_blocking_eagain (void)
   /* Well under the SO_RCVTIMEO the helpers set: it did not wait. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 
-  listener = test_tcp_listener_new (NULL);
+  listener = test_tcp_listener_new (TEST_BACKLOG, NULL);
   test_assert_ok (sock_object_setblocking (listener, FALSE, &error), error);
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_null (conn);
@@ -628,7 +628,7 @@ test_blocking_accepted_inherits (void)
 
   g_test_summary ("An accepted socket reports its real blocking mode");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   test_assert_ok (sock_object_connect (client, address, &error), error);
 
@@ -875,7 +875,7 @@ test_fd_leak (void)
       g_autoptr(SockObject) conn = NULL;
       g_autoptr(SockObject) dup = NULL;
 
-      listener = test_tcp_listener_new (&address);
+      listener = test_tcp_listener_new (TEST_BACKLOG, &address);
       client = test_socket_new (AF_INET, SOCK_STREAM);
       test_assert_ok (sock_object_connect (client, address, &error), error);
       conn = sock_object_accept (listener, &peer, &error);
@@ -965,7 +965,7 @@ test_fd_cloexec (void)
   g_test_summary ("Every descriptor the library creates is close-on-exec: "
                   "socket(), accept() and fromfd()");
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   g_assert_true (test_fd_is_cloexec (sock_object_fileno (listener)));
 
   client = test_socket_new (AF_INET, SOCK_STREAM);
@@ -1146,7 +1146,7 @@ test_vfunc_override (void)
   g_assert_cmpint (sock_object_fileno (sock), >=, 0);
   test_set_io_timeout (sock, TEST_IO_TIMEOUT_SECONDS);
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   test_assert_ok (sock_object_connect (sock, address, &error), error);
   g_assert_cmpuint (counting->connect_calls, ==, 1);
   g_assert_cmpuint (counting->to_native_calls, >=, 1);
@@ -1663,13 +1663,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/object/new/socket", test_new_socket);
+  g_test_add_func ("/object/socket/subclass", test_new_socket);
   g_test_add_func ("/object/new/family-objects", test_new_family_objects);
   g_test_add_func ("/object/new/g-object-new", test_new_g_object_new);
-  g_test_add_func ("/object/new/invalid", test_new_invalid);
-  g_test_add_func ("/object/new/nonblock-flag", test_new_nonblock_flag);
+  g_test_add_func ("/object/socket/invalid", test_new_invalid);
+  g_test_add_func ("/object/socket/nonblock-flag", test_new_nonblock_flag);
   g_test_add_func ("/object/properties/flags", test_properties_flags);
-  g_test_add_func ("/object/properties/blocking", test_properties_blocking);
+  g_test_add_func ("/object/setblocking/property", test_properties_blocking);
   g_test_add_func ("/object/close/fileno", test_close_fileno);
   g_test_add_func ("/object/close/unref", test_close_unref);
   g_test_add_func ("/object/close/ebadf", test_close_ebadf);
@@ -1677,16 +1677,16 @@ main (int   argc,
   g_test_add_func ("/object/fromfd/dup", test_fromfd_dup);
   g_test_add_func ("/object/fromfd/unix", test_fromfd_unix);
   g_test_add_func ("/object/fromfd/invalid", test_fromfd_invalid);
-  g_test_add_func ("/object/blocking/eagain", test_blocking_eagain);
-  g_test_add_func ("/object/blocking/accepted", test_blocking_accepted_inherits);
-  g_test_add_func ("/object/sockopt/int", test_sockopt_int);
-  g_test_add_func ("/object/sockopt/bytes", test_sockopt_bytes);
-  g_test_add_func ("/object/sockopt/bytes-buflen", test_sockopt_bytes_buflen);
-  g_test_add_func ("/object/sockopt/errors", test_sockopt_errors);
+  g_test_add_func ("/object/setblocking/eagain", test_blocking_eagain);
+  g_test_add_func ("/object/accept/blocking-mode", test_blocking_accepted_inherits);
+  g_test_add_func ("/object/setsockopt/int-round-trip", test_sockopt_int);
+  g_test_add_func ("/object/setsockopt_bytes/round-trip", test_sockopt_bytes);
+  g_test_add_func ("/object/getsockopt_bytes/buflen", test_sockopt_bytes_buflen);
+  g_test_add_func ("/object/getsockopt/unknown-option", test_sockopt_errors);
   g_test_add_func ("/object/shutdown/invalid", test_shutdown_invalid);
   g_test_add_func ("/object/shutdown/write", test_shutdown_write);
   g_test_add_func ("/object/fd/leak", test_fd_leak);
-  g_test_add_func ("/object/fd/leak-makefile", test_fd_leak_makefile);
+  g_test_add_func ("/object/makefile/no-fd-leak", test_fd_leak_makefile);
   g_test_add_func ("/object/fd/cloexec", test_fd_cloexec);
   g_test_add_func ("/object/vfunc/override", test_vfunc_override);
   g_test_add_func ("/object/vfunc/full-reference", test_vfunc_full_reference);
@@ -1697,7 +1697,7 @@ main (int   argc,
   g_test_add_func ("/object/sendall/send-returns-zero", test_sendall_send_returns_zero);
   g_test_add_func ("/object/recv/msg-trunc-stream", test_recv_msg_trunc_stream);
   g_test_add_func ("/object/recv/size-zero", test_recv_size_zero);
-  g_test_add_func ("/object/subclass/other-family", test_subclass_other_family);
+  g_test_add_func ("/object/new/other-family-subclass", test_subclass_other_family);
   g_test_add_func ("/object/precondition/error-set", test_precondition_error_set);
 
   return g_test_run ();

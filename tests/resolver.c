@@ -404,18 +404,18 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/resolver/gethostname", test_gethostname);
-  g_test_add_func ("/resolver/getfqdn", test_getfqdn);
+  g_test_add_func ("/resolver/gethostname/node-name", test_gethostname);
+  g_test_add_func ("/resolver/getfqdn/always-a-name", test_getfqdn);
   g_test_add_func ("/resolver/gethostbyname/basic", test_gethostbyname);
   g_test_add_func ("/resolver/gethostbyname/own-name", test_gethostbyname_own_name);
   g_test_add_func ("/resolver/gethostbyname/unresolvable", test_gethostbyname_unresolvable);
-  g_test_add_func ("/resolver/gethostbyname-ex/localhost", test_gethostbyname_ex);
-  g_test_add_func ("/resolver/gethostbyname-ex/literal", test_gethostbyname_ex_literal);
+  g_test_add_func ("/resolver/gethostbyname_ex/localhost", test_gethostbyname_ex);
+  g_test_add_func ("/resolver/gethostbyname_ex/literal", test_gethostbyname_ex_literal);
   g_test_add_func ("/resolver/gethostbyaddr/loopback", test_gethostbyaddr);
   g_test_add_func ("/resolver/gethostbyaddr/by-name", test_gethostbyaddr_by_name);
-  g_test_add_func ("/resolver/getprotobyname", test_getprotobyname);
-  g_test_add_func ("/resolver/getservbyname", test_getservbyname);
-  g_test_add_func ("/resolver/threads", test_threads);
+  g_test_add_func ("/resolver/getprotobyname/known-and-unknown", test_getprotobyname);
+  g_test_add_func ("/resolver/getservbyname/known-and-unknown", test_getservbyname);
+  g_test_add_func ("/resolver/gethostbyname_ex/threads", test_threads);
 
   return g_test_run ();
 }

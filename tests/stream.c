@@ -776,7 +776,7 @@ test_pollable_writable (gconstpointer data)
   test_tcp_pair (&client, &server);
   stream = makefile (client, "wb", bufsize);
   output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
-  test_fill_pattern (chunk, 65536, 7);
+  test_fill_pattern (chunk, 65536, 7, 0);
   g_assert_true (g_pollable_output_stream_is_writable (output));
 
   /* A loopback socket takes a few MiB at most; bounded in count. */
@@ -1036,7 +1036,7 @@ send_payload_thread (gpointer user_data)
   PeerJob *job = user_data;
   g_autofree guint8 *payload = g_malloc (SPLICE_PAYLOAD);
 
-  test_fill_pattern (payload, SPLICE_PAYLOAD, 0x5eed);
+  test_fill_pattern (payload, SPLICE_PAYLOAD, 0x5eed, 0);
   job->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, payload, SPLICE_PAYLOAD);
 
   if (sock_object_sendall (job->sock, payload, SPLICE_PAYLOAD, 0, &job->error))
@@ -2222,42 +2222,42 @@ main (int   argc,
       g_test_add_data_func (path, &line_cases[i], test_line_protocol);
     }
 
-  g_test_add_func ("/stream/bufsize/unbuffered", test_bufsize_unbuffered);
-  g_test_add_func ("/stream/bufsize/line", test_bufsize_line);
-  g_test_add_func ("/stream/bufsize/sized", test_bufsize_sized);
-  g_test_add_func ("/stream/bufsize/default", test_bufsize_default);
-  g_test_add_func ("/stream/bufsize/short-read", test_buffered_short_read);
+  g_test_add_func ("/stream/makefile/bufsize/unbuffered", test_bufsize_unbuffered);
+  g_test_add_func ("/stream/makefile/bufsize/line", test_bufsize_line);
+  g_test_add_func ("/stream/makefile/bufsize/sized", test_bufsize_sized);
+  g_test_add_func ("/stream/makefile/bufsize/default", test_bufsize_default);
+  g_test_add_func ("/stream/makefile/bufsize/short-read", test_buffered_short_read);
 
-  g_test_add_data_func ("/stream/pollable/readable/unbuffered", GINT_TO_POINTER (0),
+  g_test_add_data_func ("/stream/is_readable/unbuffered", GINT_TO_POINTER (0),
                         test_pollable_readable);
-  g_test_add_data_func ("/stream/pollable/readable/buffered", GINT_TO_POINTER (-1),
+  g_test_add_data_func ("/stream/is_readable/buffered", GINT_TO_POINTER (-1),
                         test_pollable_readable);
-  g_test_add_data_func ("/stream/pollable/source/unbuffered", GINT_TO_POINTER (0),
+  g_test_add_data_func ("/stream/create_source/unbuffered", GINT_TO_POINTER (0),
                         test_pollable_source);
-  g_test_add_data_func ("/stream/pollable/source/buffered", GINT_TO_POINTER (-1),
+  g_test_add_data_func ("/stream/create_source/buffered", GINT_TO_POINTER (-1),
                         test_pollable_source);
-  g_test_add_data_func ("/stream/pollable/writable/unbuffered", GINT_TO_POINTER (0),
+  g_test_add_data_func ("/stream/write_nonblocking/unbuffered", GINT_TO_POINTER (0),
                         test_pollable_writable);
-  g_test_add_data_func ("/stream/pollable/writable/line", GINT_TO_POINTER (1),
+  g_test_add_data_func ("/stream/write_nonblocking/line", GINT_TO_POINTER (1),
                         test_pollable_writable);
-  g_test_add_data_func ("/stream/pollable/writable/buffered", GINT_TO_POINTER (100000),
+  g_test_add_data_func ("/stream/write_nonblocking/buffered", GINT_TO_POINTER (100000),
                         test_pollable_writable);
   g_test_add_func ("/stream/async/no-threads", test_async_no_threads);
 
-  g_test_add_data_func ("/stream/splice/unbuffered", GINT_TO_POINTER (0), test_splice);
-  g_test_add_data_func ("/stream/splice/buffered", GINT_TO_POINTER (65536), test_splice);
+  g_test_add_data_func ("/stream/splice_async/unbuffered", GINT_TO_POINTER (0), test_splice);
+  g_test_add_data_func ("/stream/splice_async/buffered", GINT_TO_POINTER (65536), test_splice);
 
   g_test_add_data_func ("/stream/tls/unbuffered", GINT_TO_POINTER (0), test_tls);
   g_test_add_data_func ("/stream/tls/default", GINT_TO_POINTER (-1), test_tls);
 
-  g_test_add_func ("/stream/blocking/socket-stays-blocking", test_socket_stays_blocking);
-  g_test_add_func ("/stream/blocking/nonblocking-socket", test_nonblocking_socket);
-  g_test_add_func ("/stream/blocking/timeout", test_io_timeout);
+  g_test_add_func ("/stream/makefile/socket-stays-blocking", test_socket_stays_blocking);
+  g_test_add_func ("/stream/read/nonblocking-socket", test_nonblocking_socket);
+  g_test_add_func ("/stream/read/timeout", test_io_timeout);
 
   g_test_add_func ("/stream/close/independent", test_close_independent);
   g_test_add_func ("/stream/close/halves", test_close_halves);
-  g_test_add_func ("/stream/close/no-sigpipe", test_no_sigpipe);
-  g_test_add_func ("/stream/close/no-fd-leaks", test_no_fd_leaks);
+  g_test_add_func ("/stream/write/no-sigpipe", test_no_sigpipe);
+  g_test_add_func ("/stream/makefile/no-fd-leaks", test_no_fd_leaks);
   g_test_add_data_func ("/stream/close/during-read/plain",
                         GINT_TO_POINTER (IN_FLIGHT_PLAIN), test_close_during_read);
   g_test_add_data_func ("/stream/close/during-read/cancellable",
@@ -2269,10 +2269,10 @@ main (int   argc,
   g_test_add_data_func ("/stream/close/during-source/buffered",
                         GINT_TO_POINTER (-1), test_close_during_source);
 
-  g_test_add_func ("/stream/mode/valid", test_mode_valid);
-  g_test_add_func ("/stream/mode/invalid", test_mode_invalid);
+  g_test_add_func ("/stream/makefile/mode/valid", test_mode_valid);
+  g_test_add_func ("/stream/makefile/mode/invalid", test_mode_invalid);
 
-  g_test_add_func ("/stream/fd/cloexec-dup", test_cloexec_dup);
+  g_test_add_func ("/stream/makefile/cloexec-dup", test_cloexec_dup);
 
   return g_test_run ();
 }

@@ -5,10 +5,12 @@
 
 #include "test-util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -16,6 +18,74 @@
 
 #include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
+
+gboolean
+test_light (void)
+{
+  const gchar *value = g_getenv ("SOCKOBJ_TEST_LIGHT");
+
+  return value != NULL && value[0] != '\0' && g_strcmp0 (value, "0") != 0;
+}
+
+/* Watchdog ----------------------------------------------------------------- */
+
+static struct
+{
+  GMutex mutex;
+  GCond cond;
+  gint64 deadline;       /* monotonic µs; 0 while disarmed */
+  gchar *what;
+  gboolean started;
+} watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  g_mutex_lock (&watchdog.mutex);
+  for (;;)
+    {
+      gint64 deadline = watchdog.deadline;
+
+      if (deadline == 0)
+        g_cond_wait (&watchdog.cond, &watchdog.mutex);
+      else if (!g_cond_wait_until (&watchdog.cond, &watchdog.mutex, deadline) &&
+               watchdog.deadline == deadline &&
+               g_get_monotonic_time () >= deadline)
+        {
+          g_printerr ("watchdog: %s did not finish in time; aborting\n", watchdog.what);
+          abort ();
+        }
+    }
+  return NULL;
+}
+
+void
+test_watchdog_arm (guint seconds)
+{
+  g_mutex_lock (&watchdog.mutex);
+  if (!watchdog.started)
+    {
+      g_thread_unref (g_thread_new ("watchdog", watchdog_thread, NULL));
+      watchdog.started = TRUE;
+    }
+  g_free (watchdog.what);
+  watchdog.what = g_strdup (g_test_get_path ()[0] ? g_test_get_path () : "the test");
+  watchdog.deadline = g_get_monotonic_time () +
+                      (gint64) seconds * (test_light () ? 10 : 1) * G_USEC_PER_SEC;
+  g_cond_signal (&watchdog.cond);
+  g_mutex_unlock (&watchdog.mutex);
+}
+
+void
+test_watchdog_disarm (void)
+{
+  g_mutex_lock (&watchdog.mutex);
+  watchdog.deadline = 0;
+  g_cond_signal (&watchdog.cond);
+  g_mutex_unlock (&watchdog.mutex);
+}
+
+/* Sockets ------------------------------------------------------------------ */
 
 void
 test_set_io_timeout (SockObject *sock,
@@ -50,7 +120,8 @@ test_socket_new (gint family,
 }
 
 SockObject *
-test_tcp_listener_new (GVariant **address)
+test_tcp_listener_new (gint       backlog,
+                       GVariant **address)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SockObject) listener = NULL;
@@ -60,7 +131,7 @@ test_tcp_listener_new (GVariant **address)
   g_assert_true (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0),
                                    &error));
   g_assert_no_error (error);
-  g_assert_true (sock_object_listen (listener, 16, &error));
+  g_assert_true (sock_object_listen (listener, backlog, &error));
   g_assert_no_error (error);
 
   bound = sock_object_getsockname (listener, &error);
@@ -85,7 +156,7 @@ test_tcp_pair (SockObject **client,
   g_autoptr(SockObject) c = NULL;
   g_autoptr(SockObject) s = NULL;
 
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   c = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_true (sock_object_connect (c, address, &error));
   g_assert_no_error (error);
@@ -167,6 +238,21 @@ test_unique_name (const gchar *prefix)
                           g_random_int ());
 }
 
+GVariant *
+test_abstract_address_new (void)
+{
+  g_autofree gchar *suffix = test_unique_name ("sockobj-test");
+  gsize length = 1 + strlen (suffix);
+  g_autofree gchar *name = g_malloc (length);
+
+  name[0] = '\0';
+  memcpy (name + 1, suffix, length - 1);
+
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, name, length, 1);
+}
+
+/* Descriptors -------------------------------------------------------------- */
+
 guint
 test_count_open_fds (void)
 {
@@ -200,6 +286,57 @@ test_fd_is_cloexec (gint fd)
   return (flags & FD_CLOEXEC) != 0;
 }
 
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+GPtrArray *
+test_fd_snapshot (void)
+{
+  GPtrArray *fds = g_ptr_array_new_with_free_func (g_free);
+  DIR *dir = opendir ("/proc/self/fd");
+  gint dir_fd;
+  struct dirent *entry;
+
+  g_assert_nonnull (dir);
+  dir_fd = dirfd (dir);
+  while ((entry = readdir (dir)) != NULL)
+    {
+      gchar target[256] = "";
+      gchar *end;
+      glong fd = strtol (entry->d_name, &end, 10);
+      gssize n;
+
+      if (entry->d_name[0] == '.' || *end != '\0' || fd == dir_fd)
+        continue;
+      n = readlinkat (dir_fd, entry->d_name, target, sizeof target - 1);
+      if (n >= 0)
+        target[n] = '\0';
+      /* A socket's inode differs between runs of the same cycle; only its
+       * being a socket matters. */
+      if (g_str_has_prefix (target, "socket:"))
+        strcpy (target, "socket");
+      g_ptr_array_add (fds, g_strdup_printf ("%6ld %s", fd, target));
+    }
+  closedir (dir);
+  g_ptr_array_sort (fds, compare_strings);
+  return fds;
+}
+
+gchar *
+test_fd_snapshot_string (void)
+{
+  g_autoptr(GPtrArray) fds = test_fd_snapshot ();
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < fds->len; i++)
+    g_string_append_printf (text, "%s\n", (const gchar *) fds->pdata[i]);
+  return g_string_free (text, FALSE);
+}
+
 gboolean
 test_have_ipv6 (void)
 {
@@ -219,22 +356,47 @@ test_have_ipv6 (void)
   return ok;
 }
 
+/* Data --------------------------------------------------------------------- */
+
 void
 test_fill_pattern (guint8  *buffer,
                    gsize    size,
-                   guint32  seed)
+                   guint64  seed,
+                   guint64  offset)
 {
-  guint32 x = seed != 0 ? seed : 0x9e3779b9u;
-  gsize i;
-
-  /* xorshift32: cheap, and a dropped, repeated or reordered chunk shows up. */
-  for (i = 0; i < size; i++)
+  /* Each 8-byte word is a 64-bit mix of the seed and the word's position,
+   * so any slice can be made on its own. */
+  while (size > 0)
     {
-      x ^= x << 13;
-      x ^= x >> 17;
-      x ^= x << 5;
-      buffer[i] = (guint8) x;
+      guint64 block = offset / 8;
+      guint64 x = (seed ^ 0x9e3779b97f4a7c15ull) + block * 0xbf58476d1ce4e5b9ull;
+      guint skip = offset % 8;
+      guint take = MIN ((gsize) (8 - skip), size);
+
+      x ^= x >> 31;
+      x *= 0x94d049bb133111ebull;
+      x ^= x >> 29;
+      memcpy (buffer, ((const guint8 *) &x) + skip, take);
+      buffer += take;
+      offset += take;
+      size -= take;
     }
+}
+
+void
+test_sum_update (TestSum      *sum,
+                 const guint8 *data,
+                 gsize         size)
+{
+  guint64 a = sum->a, b = sum->b;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      a += data[i] + 1;
+      b += a;
+    }
+  sum->a = a;
+  sum->b = b;
 }
 
 /* Received data and echo --------------------------------------------------- */

@@ -16,8 +16,28 @@ G_BEGIN_DECLS
 /* The longest a helper process may run, in milliseconds. */
 #define TEST_PEER_TIMEOUT_MS 20000
 
+/* How heavy the tests may be. SOCKOBJ_TEST_LIGHT=1 (which the valgrind test
+ * setup sets; tools/check-hardening's sanitizer run does not) scales the
+ * volume tests down; a normal run uses the full sizes. */
+gboolean    test_light              (void);
+
+/* Picks the full or the light value of a size or count. */
+#define TEST_SCALE(full, light) (test_light () ? (light) : (full))
+
+/* A watchdog: one thread per process that aborts with a message when the
+ * current test overruns its deadline, so that a test that would hang fails
+ * instead. It uses no signal, so it cannot disturb the signal tests.
+ * test_watchdog_arm() sets the deadline @seconds from now (ten times that
+ * under SOCKOBJ_TEST_LIGHT, since valgrind or a sanitizer is slowing
+ * everything down); test_watchdog_disarm() lifts it. */
+void        test_watchdog_arm       (guint        seconds);
+void        test_watchdog_disarm    (void);
+
 /* Bounds every blocking receive and send on @sock (SO_RCVTIMEO, SO_SNDTIMEO,
- * which on Linux also bound accept() and connect()). */
+ * which on Linux also bound accept() and connect()), so a lost wake-up is an
+ * ETIMEDOUT/EAGAIN failure rather than a hang. 0 lifts the bounds: blocking
+ * calls then wait in the kernel, which is a different path through the
+ * library's I/O layer than its own poll() on a deadline. */
 void        test_set_io_timeout     (SockObject  *sock,
                                      guint        seconds);
 
@@ -25,9 +45,15 @@ void        test_set_io_timeout     (SockObject  *sock,
 SockObject *test_socket_new         (gint         family,
                                      gint         type);
 
-/* A TCP socket listening on 127.0.0.1 on a port the kernel chose; its
- * address (as getsockname() returns it, `(sq)`) goes to @address. */
-SockObject *test_tcp_listener_new   (GVariant   **address);
+/* The listen() backlog of a test's listener when the test has no reason to
+ * choose another. */
+#define TEST_BACKLOG 16
+
+/* A TCP socket listening on 127.0.0.1 with @backlog, on a port the kernel
+ * chose, with the test I/O timeout set; its address (as getsockname()
+ * returns it, `(sq)`) goes to @address unless that is NULL. */
+SockObject *test_tcp_listener_new   (gint         backlog,
+                                     GVariant   **address);
 
 /* A connected TCP pair over 127.0.0.1: @client connected, @server the
  * accepted end. Both have the test I/O timeout set. */
@@ -45,19 +71,43 @@ void        test_tmpdir_remove      (const gchar *path);
 /* A string unique to this process and call, for abstract socket names. */
 gchar      *test_unique_name        (const gchar *prefix);
 
-/* Descriptors. */
+/* An abstract AF_UNIX address (`ay`, leading NUL) no other process or test
+ * uses, as a floating reference. */
+GVariant   *test_abstract_address_new (void);
+
+/* Descriptors. test_fd_is_cloexec() asserts that @fd is open. */
 guint       test_count_open_fds     (void);
 gboolean    test_fd_is_open         (gint         fd);
 gboolean    test_fd_is_cloexec      (gint         fd);
 
+/* The open descriptors of this process, sorted, each as its number and what
+ * it names ("socket" for any socket); and the same as one string, one
+ * descriptor a line, for comparing the table before and after a test. */
+GPtrArray  *test_fd_snapshot        (void);
+gchar      *test_fd_snapshot_string (void);
+
 /* Whether the kernel can bind an AF_INET6 socket to ::1. */
 gboolean    test_have_ipv6          (void);
 
-/* A byte pattern that is not periodic on any short span, for checking
- * bulk transfers byte by byte. */
+/* Fills @buffer with bytes @offset to @offset + @size of the deterministic
+ * byte stream @seed, for checking bulk transfers byte by byte: any slice can
+ * be made again on its own, and different offsets give different 8-byte
+ * words, so a lost, duplicated or reordered chunk never compares equal. */
 void        test_fill_pattern       (guint8      *buffer,
                                      gsize        size,
-                                     guint32      seed);
+                                     guint64      seed,
+                                     guint64      offset);
+
+/* A position-dependent running checksum (Fletcher-style over 64 bits) of a
+ * byte stream; zero-initialise it, then feed it the stream in order. */
+typedef struct
+{
+  guint64 a, b;
+} TestSum;
+
+void        test_sum_update         (TestSum      *sum,
+                                     const guint8 *data,
+                                     gsize         size);
 
 /* Asserts that @bytes holds exactly the characters of @expected (without its
  * terminator). Shared because several suites check received data this way. */

@@ -9,10 +9,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include "hardening.h"
+#include "test-util.h"
 
 /* Helpers ----------------------------------------------------------------- */
 
@@ -66,7 +70,7 @@ fd_guard_thread (gpointer data)
         guard->failure = g_strdup_printf ("pipe %d lost its byte", fds[0]);
       else if (read (fds[0], &in, 1) != -1 || errno != EAGAIN)
         guard->failure = g_strdup_printf ("pipe %d has bytes nobody wrote", fds[0]);
-      else if (!hard_fd_is_open (fds[0]) || !hard_fd_is_open (fds[1]))
+      else if (!test_fd_is_open (fds[0]) || !test_fd_is_open (fds[1]))
         guard->failure = g_strdup_printf ("pipe %d/%d was closed by someone else",
                                           fds[0], fds[1]);
       close (fds[0]);
@@ -156,7 +160,7 @@ check_recv_shutdown_close (SockObject *sock)
   GThread *thread;
   gint64 closed_at;
 
-  hard_set_timeouts (sock, 30);
+  test_set_io_timeout (sock, 30);
   thread = start_blocked (blocked_recv_thread, &blocked);
 
   g_assert_true (sock_object_shutdown (sock, SHUT_RDWR, &error));
@@ -189,15 +193,15 @@ test_close_blocked_recv (void)
 
   g_test_summary ("recv() blocked in one thread returns promptly, with the end of the "
                   "stream, when another thread shuts the socket down and closes it");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
-  hard_tcp_pair (&client, &server);
+  test_tcp_pair (&client, &server);
   check_recv_shutdown_close (server);
   unix_sock = unix_pair (&peer_fd);
   check_recv_shutdown_close (unix_sock);
   close (peer_fd);
 
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 static void
@@ -212,10 +216,10 @@ test_close_blocked_accept (void)
 
   g_test_summary ("accept() blocked in one thread fails promptly when another thread shuts "
                   "the listener down and closes it");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
-  listener = hard_tcp_listener (4, &address);
-  hard_set_timeouts (listener, 30);
+  listener = test_tcp_listener_new (4, &address);
+  test_set_io_timeout (listener, 30);
   blocked.sock = listener;
   thread = start_blocked (blocked_accept_thread, &blocked);
 
@@ -233,7 +237,7 @@ test_close_blocked_accept (void)
   g_test_message ("accept() failed with: %s", blocked.error->message);
   blocked_clear (&blocked);
 
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 static void
@@ -248,10 +252,12 @@ test_close_blocked_deferred (void)
   g_test_summary ("close() without shutdown() while recv() is blocked detaches the socket "
                   "at once but keeps its descriptor number reserved until the blocked call "
                   "returns, and only then closes it");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   sock = unix_pair (&peer_fd);
-  hard_set_timeouts (sock, 30);
+  /* No timeout of any kind: the kernel does the waiting, which close()
+   * cannot interrupt (the watchdog bounds the test). */
+  test_set_io_timeout (sock, 0);
   number = sock_object_fileno (sock);
   blocked.sock = sock;
   thread = start_blocked (blocked_recv_thread, &blocked);
@@ -261,7 +267,7 @@ test_close_blocked_deferred (void)
   g_assert_cmpint (sock_object_fileno (sock), ==, -1);
 
   /* Still reserved: a new file cannot get the number. */
-  g_assert_true (hard_fd_is_open (number));
+  g_assert_true (test_fd_is_open (number));
   g_assert_cmpint (pipe2 (pipe_fds, O_CLOEXEC), ==, 0);
   g_assert_cmpint (pipe_fds[0], !=, number);
   g_assert_cmpint (pipe_fds[1], !=, number);
@@ -280,11 +286,48 @@ test_close_blocked_deferred (void)
   g_assert_nonnull (blocked.bytes);
   g_assert_cmpmem (g_bytes_get_data (blocked.bytes, NULL), g_bytes_get_size (blocked.bytes),
                    "wake", 4);
-  g_assert_false (hard_fd_is_open (number));
+  g_assert_false (test_fd_is_open (number));
 
   close (peer_fd);
   blocked_clear (&blocked);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
+}
+
+static void
+test_close_blocked_wakes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  Blocked blocked = { 0 };
+  GThread *thread;
+  gint peer_fd, number;
+  gint64 closed_at;
+
+  g_test_summary ("close() wakes a recv() that waits in the library's own "
+                  "poll() (a socket with a timeout): it fails at once with "
+                  "EBADF and the descriptor is closed");
+  test_watchdog_arm (30);
+
+  sock = unix_pair (&peer_fd);
+  g_assert_true (sock_object_settimeout (sock, 30.0, &error));
+  g_assert_no_error (error);
+  number = sock_object_fileno (sock);
+  blocked.sock = sock;
+  thread = start_blocked (blocked_recv_thread, &blocked);
+
+  g_assert_true (sock_object_close (sock, &error));
+  g_assert_no_error (error);
+  closed_at = g_get_monotonic_time ();
+  g_thread_join (thread);
+
+  g_assert_cmpint (g_get_monotonic_time () - closed_at, <, 2 * G_USEC_PER_SEC);
+  g_assert_null (blocked.bytes);
+  g_assert_error (blocked.error, SOCK_ERROR, EBADF);
+  g_assert_false (test_fd_is_open (number));
+
+  close (peer_fd);
+  blocked_clear (&blocked);
+  test_watchdog_disarm ();
 }
 
 /* Reused descriptor numbers ---------------------------------------------------- */
@@ -385,7 +428,7 @@ victim_check_and_close (Victim *victim,
 {
   for (guint i = 0; i < 2; i++)
     {
-      if (!hard_fd_is_open (victim->sock[i]) || !hard_fd_is_open (victim->pipe[i]))
+      if (!test_fd_is_open (victim->sock[i]) || !test_fd_is_open (victim->pipe[i]))
         g_error ("a file that reused descriptor %d was closed by the library", number);
     }
   if (!victim_has (victim->sock[1], "AB") || !victim_has (victim->sock[0], "CD") ||
@@ -404,7 +447,7 @@ victim_check_and_close (Victim *victim,
 static void
 test_reused_number (void)
 {
-  const guint iterations = HARD_SCALE (300, 60);
+  const guint iterations = TEST_SCALE (300, 60);
   gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   guint done = 0, reused = 0, calls = 0, ebadf = 0;
   FdGuard guard;
@@ -412,7 +455,7 @@ test_reused_number (void)
   g_test_summary ("Threads calling methods on a socket while another thread closes it and "
                   "new files take its descriptor number never read, write, shut down or "
                   "close those files");
-  hard_watchdog_arm (40);
+  test_watchdog_arm (40);
   fd_guard_start (&guard);
 
   for (; done < iterations && g_get_monotonic_time () < deadline; done++)
@@ -465,7 +508,7 @@ test_reused_number (void)
                   "%u of them EBADF", done, reused, calls, ebadf);
   g_assert_cmpuint (done, >, 0);
   g_assert_cmpuint (ebadf, >, 0);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* close() against close() and fileno() ----------------------------------------- */
@@ -524,20 +567,20 @@ fileno_racer (gpointer data)
 static void
 test_close_close (void)
 {
-  const guint iterations = HARD_SCALE (2000, 200);
+  const guint iterations = TEST_SCALE (2000, 200);
   gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   guint done;
-  guint before = hard_fd_count ();
+  guint before = test_count_open_fds ();
   FdGuard guard;
 
   g_test_summary ("Two threads closing the same socket at once both succeed and the "
                   "descriptor is closed exactly once");
-  hard_watchdog_arm (40);
+  test_watchdog_arm (40);
   fd_guard_start (&guard);
 
   for (done = 0; done < iterations && g_get_monotonic_time () < deadline; done++)
     {
-      g_autoptr(SockObject) sock = hard_socket (done % 2 ? AF_UNIX : AF_INET, SOCK_STREAM);
+      g_autoptr(SockObject) sock = test_socket_new (done % 2 ? AF_UNIX : AF_INET, SOCK_STREAM);
       gint go = 0;
       Racer racers[2] = { { sock, &go }, { sock, &go } };
       GThread *threads[2];
@@ -555,28 +598,28 @@ test_close_close (void)
     }
 
   fd_guard_stop (&guard);
-  g_assert_cmpuint (hard_fd_count (), ==, before);
+  g_assert_cmpuint (test_count_open_fds (), ==, before);
   g_test_message ("%u iterations", done);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 static void
 test_close_fileno (void)
 {
-  const guint iterations = HARD_SCALE (2000, 200);
+  const guint iterations = TEST_SCALE (2000, 200);
   gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   guint done, saw_both = 0;
   FdGuard guard;
 
   g_test_summary ("fileno() racing with close() sees the descriptor, then -1, and never "
                   "any other number");
-  hard_watchdog_arm (40);
+  test_watchdog_arm (40);
   fd_guard_start (&guard);
 
   for (done = 0; done < iterations && g_get_monotonic_time () < deadline; done++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(SockObject) sock = hard_socket (AF_INET, SOCK_DGRAM);
+      g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_DGRAM);
       gint go = 0;
       Racer reader = { sock, &go };
       GThread *thread;
@@ -599,7 +642,7 @@ test_close_fileno (void)
 
   fd_guard_stop (&guard);
   g_test_message ("%u iterations, %u saw the close happen", done, saw_both);
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 /* Concurrent use ---------------------------------------------------------------- */
@@ -625,7 +668,7 @@ datagram_sender (gpointer data)
       guint8 datagram[512];
       gsize size = 16 + (i * 37 + sender->id * 11) % (sizeof datagram - 16);
 
-      hard_pattern (sender->id * 100000 + i, 0, datagram, size);
+      test_fill_pattern (datagram, size, sender->id * 100000 + i, 0);
       datagram[0] = sender->id;
       memcpy (datagram + 1, &i, sizeof i);
       if (sock_object_sendto (sender->sock, datagram, size, 0,
@@ -643,22 +686,25 @@ static void
 test_shared_datagram (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SockObject) receiver = hard_socket (AF_UNIX, SOCK_DGRAM);
-  g_autoptr(SockObject) shared = hard_socket (AF_UNIX, SOCK_DGRAM);
-  g_autoptr(GVariant) address = g_variant_ref_sink (hard_abstract_address ());
+  g_autoptr(SockObject) receiver = test_socket_new (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(SockObject) shared = test_socket_new (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(GVariant) address = g_variant_ref_sink (test_abstract_address_new ());
   Sender senders[SENDERS];
   GThread *threads[SENDERS];
   guint received[SENDERS] = { 0 };
 
   g_test_summary ("Several threads sending datagrams through one socket at once: every "
                   "datagram arrives whole and in each sender's order");
-  hard_watchdog_arm (30);
+  test_watchdog_arm (30);
 
   g_assert_true (sock_object_bind (receiver, address, &error));
   g_assert_no_error (error);
   g_assert_true (sock_object_setsockopt (receiver, SOL_SOCKET, SO_RCVBUF, 1 << 20, &error));
   g_assert_no_error (error);
-  hard_set_timeouts (receiver, 10);
+  test_set_io_timeout (receiver, 10);
+  /* No timeout on the shared socket: a sendto() that finds the receiver's
+   * queue full waits in the kernel, with the other senders. */
+  test_set_io_timeout (shared, 0);
 
   for (guint i = 0; i < SENDERS; i++)
     {
@@ -678,7 +724,7 @@ test_shared_datagram (void)
       memcpy (&index, datagram + 1, sizeof index);
       g_assert_cmpuint (id, <, SENDERS);
       g_assert_cmpuint (index, ==, received[id]);
-      hard_pattern (id * 100000 + index, 0, expected, size);
+      test_fill_pattern (expected, size, id * 100000 + index, 0);
       g_assert_cmpmem (datagram + 1 + sizeof index, size - 1 - sizeof index,
                        expected + 1 + sizeof index, size - 1 - sizeof index);
       received[id]++;
@@ -690,7 +736,7 @@ test_shared_datagram (void)
       g_assert_no_error (senders[i].error);
       g_assert_cmpuint (received[i], ==, DATAGRAMS);
     }
-  hard_watchdog_disarm ();
+  test_watchdog_disarm ();
 }
 
 int
@@ -699,13 +745,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/threads/close-blocked/recv", test_close_blocked_recv);
-  g_test_add_func ("/threads/close-blocked/accept", test_close_blocked_accept);
-  g_test_add_func ("/threads/close-blocked/deferred", test_close_blocked_deferred);
-  g_test_add_func ("/threads/reused-number", test_reused_number);
-  g_test_add_func ("/threads/race/close-close", test_close_close);
-  g_test_add_func ("/threads/race/close-fileno", test_close_fileno);
-  g_test_add_func ("/threads/shared-datagram", test_shared_datagram);
+  g_test_add_func ("/threads/close/blocked-recv", test_close_blocked_recv);
+  g_test_add_func ("/threads/close/blocked-accept", test_close_blocked_accept);
+  g_test_add_func ("/threads/close/deferred", test_close_blocked_deferred);
+  g_test_add_func ("/threads/close/wakes-poll", test_close_blocked_wakes);
+  g_test_add_func ("/threads/close/reused-number", test_reused_number);
+  g_test_add_func ("/threads/close/concurrent-close", test_close_close);
+  g_test_add_func ("/threads/fileno/racing-close", test_close_fileno);
+  g_test_add_func ("/threads/sendto/shared-socket", test_shared_datagram);
 
   return g_test_run ();
 }

@@ -208,7 +208,7 @@ static void
 test_accept_expires (void)
 {
   g_autoptr(GVariant) address = NULL;
-  g_autoptr(SockObject) listener = test_tcp_listener_new (&address);
+  g_autoptr(SockObject) listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   g_autoptr(GError) error = NULL;
   gint64 start;
 
@@ -282,7 +282,7 @@ static void
 test_connect_succeeds (void)
 {
   g_autoptr(GVariant) address = NULL;
-  g_autoptr(SockObject) listener = test_tcp_listener_new (&address);
+  g_autoptr(SockObject) listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   g_autoptr(SockObject) client = test_socket_new (AF_INET, SOCK_STREAM);
   g_autoptr(SockObject) conn = NULL;
   g_autoptr(GError) error = NULL;
@@ -364,7 +364,7 @@ test_default_timeout (void)
 
   sock_setdefaulttimeout (1.5);
   g_assert_cmpfloat (sock_getdefaulttimeout (), ==, 1.5);
-  listener = test_tcp_listener_new (&address);
+  listener = test_tcp_listener_new (TEST_BACKLOG, &address);
   g_assert_cmpfloat (sock_object_gettimeout (listener), ==, 1.5);
   client = test_socket_new (AF_INET, SOCK_STREAM);
   g_assert_true (fd_is_nonblocking (client));
@@ -588,7 +588,7 @@ main (int   argc,
   g_test_add_func ("/timeout/connect/expires", test_connect_expires);
   g_test_add_func ("/timeout/connect/succeeds", test_connect_succeeds);
   g_test_add_func ("/timeout/sendall/expires", test_sendall_expires);
-  g_test_add_func ("/timeout/setdefaulttimeout", test_default_timeout);
+  g_test_add_func ("/timeout/setdefaulttimeout/new-and-accepted", test_default_timeout);
   g_test_add_func ("/timeout/makefile/expires", test_makefile_expires);
   g_test_add_func ("/timeout/signals/settimeout", test_signals_timeout);
   g_test_add_func ("/timeout/signals/rcvtimeo", test_signals_rcvtimeo);

@@ -553,16 +553,16 @@ main (int   argc,
 
   ADD ("/unix/echo/path", test_echo_path);
   ADD ("/unix/echo/abstract", test_echo_abstract);
-  ADD ("/unix/address/names", test_address_names);
-  ADD ("/unix/address/bytestring-path", test_address_bytestring_path);
-  ADD ("/unix/address/abstract", test_address_abstract);
-  ADD ("/unix/address/path-length", test_address_path_length);
-  ADD ("/unix/address/abstract-length", test_address_abstract_length);
+  ADD ("/unix/getsockname/path-and-unbound", test_address_names);
+  ADD ("/unix/bind/bytestring-path", test_address_bytestring_path);
+  ADD ("/unix/bind/abstract", test_address_abstract);
+  ADD ("/unix/bind/path-length", test_address_path_length);
+  ADD ("/unix/bind/abstract-length", test_address_abstract_length);
   ADD ("/unix/address/invalid", test_address_invalid);
-  ADD ("/unix/dgram/path", test_dgram);
-  ADD ("/unix/dgram/unbound-sender", test_dgram_unbound_sender);
-  ADD ("/unix/dgram/abstract", test_dgram_abstract);
-  ADD ("/unix/error/messages", test_error_messages);
+  ADD ("/unix/recvfrom/path-sender", test_dgram);
+  ADD ("/unix/recvfrom/unbound-sender", test_dgram_unbound_sender);
+  ADD ("/unix/recvfrom/abstract-sender", test_dgram_abstract);
+  ADD ("/unix/bind/error-messages", test_error_messages);
 
 #undef ADD
 
