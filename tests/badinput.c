@@ -930,6 +930,10 @@ test_programmer_errors (void)
   g_assert_null (sock_inet_aton (NULL, &error));
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
+  g_test_assert_expected_messages ();
 }
 
 static void

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <netdb.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -299,6 +300,56 @@ test_getservbyname (void)
   g_assert_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND);
 }
 
+/* resolver_error_get_eai_code ------------------------------------------------ */
+
+static void
+test_resolver_error_get_eai_code (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) copy = NULL;
+  g_autoptr(GError) rebuilt = NULL;
+  g_autoptr(GError) h_error = NULL;
+  g_autoptr(GError) h_rebuilt = NULL;
+  g_autoptr(GError) other = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *name = NULL;
+
+  g_test_summary ("A getaddrinfo() failure carries its EAI_* code, through g_error_copy() "
+                  "and, read from the message, through an error rebuilt from domain, code "
+                  "and message; other errors give 0");
+
+  address = sock_gethostbyname (UNRESOLVABLE, &error);
+  g_assert_null (address);
+  g_assert_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (error), ==, EAI_NONAME);
+  g_assert_cmpint (SOCK_EAI_NONAME, ==, EAI_NONAME);
+
+  copy = g_error_copy (error);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (copy), ==, EAI_NONAME);
+
+  /* What PyGObject hands back to C. */
+  rebuilt = g_error_new_literal (error->domain, error->code, error->message);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (rebuilt), ==, EAI_NONAME);
+
+  /* gethostbyname_ex() reports h_errno, not an EAI_* code. */
+  g_assert_false (sock_gethostbyname_ex (UNRESOLVABLE, &name, NULL, NULL, &h_error));
+  g_assert_true (h_error->domain == SOCK_RESOLVER_ERROR);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (h_error), ==, 0);
+  h_rebuilt = g_error_new_literal (h_error->domain, h_error->code, h_error->message);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (h_rebuilt), ==, 0);
+
+  g_assert_cmpint (sock_getprotobyname ("no-such-protocol", &other), ==, -1);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+  g_clear_error (&other);
+
+  other = g_error_new_literal (SOCK_ERROR, EINVAL, "Name or service not known");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+  g_clear_error (&other);
+
+  other = g_error_new_literal (SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_FAILED, "anything");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+}
+
 /* Threads ------------------------------------------------------------------- */
 
 typedef struct
@@ -415,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/resolver/gethostbyaddr/by-name", test_gethostbyaddr_by_name);
   g_test_add_func ("/resolver/getprotobyname", test_getprotobyname);
   g_test_add_func ("/resolver/getservbyname", test_getservbyname);
+  g_test_add_func ("/resolver/resolver_error_get_eai_code", test_resolver_error_get_eai_code);
   g_test_add_func ("/resolver/threads", test_threads);
 
   return g_test_run ();
