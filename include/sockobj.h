@@ -17,4 +17,5 @@
 # include "sockobj/sock-socket.h"
 # include "sockobj/sock-resolver.h"
 # include "sockobj/sock-convert.h"
+# include "sockobj/sock-ipv6.h"
 #undef SOCK_INSIDE

@@ -6,8 +6,23 @@
 #pragma once
 
 #include <glib.h>
+#include <netinet/in.h>
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  SOCK_SCOPED_PARSE_NOT_SCOPED,   /* not a numeric IPv6 address with "%scope" */
+  SOCK_SCOPED_PARSE_OK,
+  SOCK_SCOPED_PARSE_BAD_SCOPE,    /* error set: SOCK_RESOLVER_ERROR, EAI_NONAME */
+} SockScopedParse;
+
+/* Reads a numeric IPv6 address with a scope, "fe80::1%eth0" or "fe80::1%2":
+ * the scope is an interface index in decimal or an interface name. */
+SockScopedParse _sock_inet6_parse_scoped (const gchar      *host,
+                                          struct in6_addr  *addr,
+                                          guint32          *scope_id,
+                                          GError          **error);
 
 /* Resolves @host ("" is any, "<broadcast>" is broadcast, numeric addresses as
  * they are, names through getaddrinfo) for @family into @native, leaving the

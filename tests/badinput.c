@@ -206,6 +206,14 @@ static const BadAddress bad_hosts[] = {
   { AF_INET, "('\\n', uint16 0)", EXPECT_RESOLVER, 0 },
   { AF_INET, "LONG_HOST", EXPECT_RESOLVER, 0 },
   { AF_INET6, "('::1%no-such-interface', uint16 0)", EXPECT_RESOLVER, 0 },
+  /* Scopes the library reads itself (1.2): none of them is looked up. */
+  { AF_INET6, "('::1%', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('::1%4294967296', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('::1%99999999999999999999999', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('fe80::1%no-such-interface', uint16 0, uint32 0, uint32 0)",
+    EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('fe80::1%a-name-longer-than-any-interface-name', uint16 0)",
+    EXPECT_RESOLVER, 0 },
   { AF_INET6, "('1.2.3.4.5', uint16 0)", EXPECT_RESOLVER, 0 },
 };
 

@@ -80,6 +80,52 @@ class SocketTest(unittest.TestCase):
         self.assertEqual(cm.exception.code, errno.EBADF)
 
 
+def have_ipv6_loopback():
+    """Whether ::1 can be bound here."""
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(('::1', 0))
+        return True
+    except OSError:
+        return False
+
+
+class IPv6Test(unittest.TestCase):
+
+    def test_has_ipv6(self):
+        self.assertIsInstance(Sock.has_ipv6(), bool)
+        if have_ipv6_loopback():
+            self.assertTrue(Sock.has_ipv6())
+
+    @unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 on ::1')
+    def test_scope_in_host(self):
+        s = Sock.socket(Sock.AF_INET6, Sock.SOCK_DGRAM, 0)
+        s.bind(GLib.Variant('(sq)', ('::1%lo', 0)))
+        self.assertEqual(s.getsockname().unpack()[0], '::1')
+        s.close()
+
+    @unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 on ::1')
+    def test_bad_scope(self):
+        s = Sock.socket(Sock.AF_INET6, Sock.SOCK_DGRAM, 0)
+        with self.assertRaises(GLib.Error) as cm:
+            s.bind(GLib.Variant('(sq)', ('::1%no-such-interface', 0)))
+        self.assertEqual(cm.exception.domain, RESOLVER_DOMAIN)
+        self.assertEqual(Sock.resolver_error_get_eai_code(cm.exception), socket.EAI_NONAME)
+        s.close()
+
+    @unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 on ::1')
+    def test_flowinfo_range(self):
+        s = Sock.socket(Sock.AF_INET6, Sock.SOCK_DGRAM, 0)
+        with self.assertRaises(GLib.Error) as cm:
+            s.bind(GLib.Variant('(squu)', ('::1', 0, 0x100000, 0)))
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+        self.assertEqual(cm.exception.code, errno.EINVAL)
+        self.assertIn('flowinfo', cm.exception.message)
+        s.close()
+
+
 class ResolverTest(unittest.TestCase):
 
     def test_gethostname(self):
