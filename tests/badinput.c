@@ -342,6 +342,8 @@ typedef enum
   OP_FROMFD,
   OP_INET_ATON,
   OP_INET_NTOA,
+  OP_INET_PTON,
+  OP_INET_NTOP,
   OP_GETPROTOBYNAME,
   OP_GETSERVBYNAME,
   OP_GETHOSTBYADDR,
@@ -593,6 +595,40 @@ static const BadCall bad_calls[] = {
   { "inet_ntoa of G_MAXSIZE bytes", OP_INET_NTOA, .size = HUGE_SIZE, .expect = EXPECT_SOCK,
     .code = EINVAL },
 
+  /* inet_pton, inet_ntop (1.2): the family in .family. */
+  { "inet_pton AF_INET \"\"", OP_INET_PTON, AF_INET, .text = "", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_pton AF_INET \"127.1\"", OP_INET_PTON, AF_INET, .text = "127.1",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET \"::1\"", OP_INET_PTON, AF_INET, .text = "::1",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 \"1.2.3.4\"", OP_INET_PTON, AF_INET6, .text = "1.2.3.4",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 \"fe80::1%lo\"", OP_INET_PTON, AF_INET6, .text = "fe80::1%lo",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 of 10 000 characters", OP_INET_PTON, AF_INET6, .text = "LONG",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_UNIX", OP_INET_PTON, AF_UNIX, .text = "1.2.3.4", .expect = EXPECT_SOCK,
+    .code = EAFNOSUPPORT },
+  { "inet_pton family -1", OP_INET_PTON, -1, .text = "::1", .expect = EXPECT_SOCK,
+    .code = EAFNOSUPPORT },
+  { "inet_pton family G_MAXINT", OP_INET_PTON, G_MAXINT, .text = "::1",
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "inet_ntop AF_INET of 0 bytes", OP_INET_NTOP, AF_INET, .size = 0, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntop AF_INET of 16 bytes", OP_INET_NTOP, AF_INET, .size = 16,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of 4 bytes", OP_INET_NTOP, AF_INET6, .size = 4,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of 17 bytes", OP_INET_NTOP, AF_INET6, .size = 17,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of G_MAXSIZE bytes", OP_INET_NTOP, AF_INET6, .size = HUGE_SIZE,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_UNIX", OP_INET_NTOP, AF_UNIX, .size = 4, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntop family -1", OP_INET_NTOP, -1, .size = 16, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+
   /* The resolver's lookups that need no network. */
   { "getprotobyname of an unknown protocol", OP_GETPROTOBYNAME, .text = "no-such-protocol",
     .expect = EXPECT_RESOLVER },
@@ -725,6 +761,23 @@ try_call (const BadCall *bad,
     case OP_INET_NTOA:
       {
         g_autofree gchar *text = sock_inet_ntoa (bad->size ? small : NULL, bad->size, &error);
+        ok = text != NULL;
+      }
+      goto check;
+    case OP_INET_PTON:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, ':');
+        g_autoptr(GBytes) packed = sock_inet_pton (bad->family,
+                                                   g_str_equal (bad->text, "LONG")
+                                                   ? long_text : bad->text, &error);
+        ok = packed != NULL;
+      }
+      goto check;
+    case OP_INET_NTOP:
+      {
+        /* Lengths past the buffer are refused before it is read. */
+        g_autofree gchar *text = sock_inet_ntop (bad->family, bad->size ? small : NULL,
+                                                 bad->size, &error);
         ok = text != NULL;
       }
       goto check;
@@ -942,6 +995,16 @@ test_programmer_errors (void)
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
   g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
   g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*ip_string != NULL*");
+  g_assert_null (sock_inet_pton (AF_INET6, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*packed != NULL*");
+  g_assert_null (sock_inet_ntop (AF_INET6, NULL, 16, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
 }
 
 static void

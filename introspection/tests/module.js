@@ -8,7 +8,7 @@ import GLib from 'gi://GLib';
 import Sock from 'gi://Sock?version=1.0';
 import system from 'system';
 
-import {assert, assertEqual, done, test} from './jsutil.js';
+import {assert, assertEqual, assertThrows, done, test} from './jsutil.js';
 
 // Whether ::1 can be bound here; the IPv6 checks are skipped without it.
 function haveIPv6() {
@@ -38,6 +38,36 @@ test('a scope in an IPv6 host string', () => {
     const [host] = s.getsockname().deepUnpack();
     assertEqual(host, '::1');
     s.close();
+});
+
+function expectCode(code) {
+    return e => {
+        assert(e instanceof GLib.Error, `a GLib.Error, not ${e}`);
+        assertEqual(e.domain, Sock.error_quark(), 'domain');
+        assertEqual(e.code, code, `code of "${e.message}"`);
+    };
+}
+
+test('inet_pton and inet_ntop', () => {
+    const v4 = Sock.inet_pton(Sock.AF_INET, '1.2.3.4').toArray();
+    assertEqual(Array.from(v4).join('.'), '1.2.3.4');
+    const v6 = Sock.inet_pton(Sock.AF_INET6, '::ffff:127.0.0.1').toArray();
+    assertEqual(v6.length, 16);
+    assertEqual(v6[10], 0xff);
+    assertEqual(v6[15], 1);
+    assertEqual(Sock.inet_ntop(Sock.AF_INET6, v6), '::ffff:127.0.0.1');
+    assertEqual(Sock.inet_ntop(Sock.AF_INET, v4), '1.2.3.4');
+    assertEqual(Sock.inet_ntop(Sock.AF_INET6, new Uint8Array(16)), '::');
+});
+
+test('inet_pton and inet_ntop refuse bad input', () => {
+    assertThrows(() => Sock.inet_pton(Sock.AF_INET, '127.1'), expectCode(Sock.Error.EINVAL));
+    assertThrows(() => Sock.inet_pton(Sock.AF_UNIX, '::1'),
+        expectCode(Sock.Error.EAFNOSUPPORT));
+    assertThrows(() => Sock.inet_ntop(Sock.AF_INET6, new Uint8Array(4)),
+        expectCode(Sock.Error.EINVAL));
+    assertThrows(() => Sock.inet_ntop(Sock.AF_UNIX, new Uint8Array(4)),
+        expectCode(Sock.Error.EINVAL));
 });
 
 system.exit(done());

@@ -216,6 +216,50 @@ class ConvertTest(unittest.TestCase):
             self.assertEqual(cm.exception.code, errno.EINVAL)
 
 
+    def test_inet_pton(self):
+        for family, text in ((Sock.AF_INET, '1.2.3.4'), (Sock.AF_INET, '0.0.0.0'),
+                             (Sock.AF_INET6, '::1'), (Sock.AF_INET6, 'fe80::1'),
+                             (Sock.AF_INET6, '::ffff:1.2.3.4'),
+                             (Sock.AF_INET6, '2001:db8::ff00:42:8329')):
+            packed = Sock.inet_pton(family, text)
+            self.assertIsInstance(packed, GLib.Bytes)
+            self.assertEqual(bytes_of(packed), socket.inet_pton(family, text))
+
+    def test_inet_pton_bad(self):
+        for family, text in ((Sock.AF_INET, '127.1'), (Sock.AF_INET6, '1.2.3.4'),
+                             (Sock.AF_INET6, 'fe80::1%lo'), (Sock.AF_INET, '')):
+            with self.assertRaises(OSError):
+                socket.inet_pton(family, text)
+            with self.assertRaises(GLib.Error) as cm:
+                Sock.inet_pton(family, text)
+            self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+            self.assertEqual(cm.exception.code, errno.EINVAL)
+
+    def test_inet_pton_bad_family(self):
+        with self.assertRaises(OSError) as py:
+            socket.inet_pton(socket.AF_UNIX, '1.2.3.4')
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.inet_pton(Sock.AF_UNIX, '1.2.3.4')
+        self.assertEqual(cm.exception.code, py.exception.errno)
+        self.assertEqual(cm.exception.code, errno.EAFNOSUPPORT)
+
+    def test_inet_ntop(self):
+        for family, packed in ((Sock.AF_INET, b'\x7b\x2d\x43\x59'),
+                               (Sock.AF_INET6, bytes(15) + b'\x01'),
+                               (Sock.AF_INET6, bytes(10) + b'\xff\xff\x7f\x00\x00\x01'),
+                               (Sock.AF_INET6, b'\x20\x01\x0d\xb8' + bytes(11) + b'\x01')):
+            self.assertEqual(Sock.inet_ntop(family, packed), socket.inet_ntop(family, packed))
+
+    def test_inet_ntop_bad(self):
+        for family, packed in ((Sock.AF_INET, b'\x01\x02\x03'), (Sock.AF_INET6, bytes(4)),
+                               (Sock.AF_INET6, b''), (Sock.AF_UNIX, bytes(4))):
+            with self.assertRaises(ValueError):
+                socket.inet_ntop(family, packed)
+            with self.assertRaises(GLib.Error) as cm:
+                Sock.inet_ntop(family, packed)
+            self.assertEqual(cm.exception.code, errno.EINVAL)
+
+
 class ErrorDomainTest(unittest.TestCase):
 
     def test_quarks(self):
