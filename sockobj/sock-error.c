@@ -128,7 +128,7 @@ static const gint eai_codes[] = {
  * The [error@Sock.ResolverError] code of @error sorts failures into three
  * kinds and stays as it was in 1.0; this gives the exact reason. Every
  * `SOCK_RESOLVER_ERROR` that a lookup through `getaddrinfo()` reports
- * carries it: those of `sock_getaddrinfo()`, `sock_getnameinfo()`,
+ * carries it: those of [func@Sock.getaddrinfo], [func@Sock.getnameinfo],
  * [func@Sock.gethostbyname], [func@Sock.gethostbyaddr] given a name, and
  * of resolving the host of an address. An unknown interface name in the
  * scope of an IPv6 host (`"fe80::1%nosuch"`) is `SOCK_EAI_NONAME`.

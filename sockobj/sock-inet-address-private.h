@@ -34,6 +34,28 @@ gboolean  _sock_inet_host_to_native     (gint          family,
                                          gsize        *native_length,
                                          GError      **error);
 
+/* The fields of an internet address tuple, checked: (host, port) for
+ * AF_INET, and also (host, port, flowinfo, scope_id) for AF_INET6 and
+ * AF_UNSPEC (either family). @host belongs to the variant. */
+typedef struct
+{
+  const gchar *host;
+  guint16 port;
+  guint32 flowinfo;
+  guint32 scope_id;
+  gsize n_fields;
+} SockInetAddressFields;
+
+gboolean  _sock_inet_address_parse      (GVariant               *address,
+                                         gint                    family,
+                                         SockInetAddressFields  *fields,
+                                         GError                **error);
+
+/* Puts the port, flowinfo and scope id of @fields into @sin6, whose address
+ * (and scope, from the host string) is already there. */
+void      _sock_inet6_apply_fields      (struct sockaddr_in6         *sin6,
+                                         const SockInetAddressFields *fields);
+
 gboolean  _sock_inet_address_to_native  (gint          family,
                                          GVariant     *address,
                                          gpointer      native,

@@ -198,12 +198,10 @@ get_ranged (GVariant     *address,
 }
 
 gboolean
-_sock_inet_address_to_native (gint          family,
-                              GVariant     *address,
-                              gpointer      native,
-                              gsize         native_size,
-                              gsize        *native_length,
-                              GError      **error)
+_sock_inet_address_parse (GVariant               *address,
+                          gint                    family,
+                          SockInetAddressFields  *fields,
+                          GError                **error)
 {
   g_autoptr(GVariant) host = NULL;
   gsize n_children;
@@ -212,10 +210,11 @@ _sock_inet_address_to_native (gint          family,
   n_children = g_variant_is_of_type (address, G_VARIANT_TYPE_TUPLE)
                ? g_variant_n_children (address) : 0;
 
-  if (!(n_children == 2 || (family == AF_INET6 && n_children == 4)))
+  if (!(n_children == 2 || (family != AF_INET && n_children == 4)))
     return _sock_set_invalid_error (error, "%s addresses are (host, port)%s tuples like "
                                     "(sq), not '%s'",
-                                    family == AF_INET ? "AF_INET" : "AF_INET6",
+                                    family == AF_INET ? "AF_INET" :
+                                    family == AF_INET6 ? "AF_INET6" : "Internet",
                                     family == AF_INET ? "" : " or (host, port, flowinfo, "
                                                              "scope_id)",
                                     g_variant_get_type_string (address));
@@ -233,25 +232,46 @@ _sock_inet_address_to_native (gint          family,
        !get_ranged (address, 3, G_MAXUINT32, "scope_id", &scope_id, error)))
     return FALSE;
 
-  if (!_sock_inet_host_to_native (family, g_variant_get_string (host, NULL),
-                                  native, native_size, native_length, error))
+  /* The string lives as long as @address, which holds the child. */
+  fields->host = g_variant_get_string (host, NULL);
+  fields->port = (guint16) port;
+  fields->flowinfo = (guint32) flowinfo;
+  fields->scope_id = (guint32) scope_id;
+  fields->n_fields = n_children;
+  return TRUE;
+}
+
+void
+_sock_inet6_apply_fields (struct sockaddr_in6         *sin6,
+                          const SockInetAddressFields *fields)
+{
+  sin6->sin6_port = htons (fields->port);
+  sin6->sin6_flowinfo = htonl (fields->flowinfo);
+  /* A scope id in the tuple wins, as in CPython; 0 there leaves the one of
+   * the host string ("fe80::1%eth0"), which CPython drops. */
+  if (fields->scope_id != 0)
+    sin6->sin6_scope_id = fields->scope_id;
+}
+
+gboolean
+_sock_inet_address_to_native (gint          family,
+                              GVariant     *address,
+                              gpointer      native,
+                              gsize         native_size,
+                              gsize        *native_length,
+                              GError      **error)
+{
+  SockInetAddressFields fields;
+
+  if (!_sock_inet_address_parse (address, family, &fields, error) ||
+      !_sock_inet_host_to_native (family, fields.host, native, native_size, native_length,
+                                  error))
     return FALSE;
 
   if (family == AF_INET)
-    {
-      struct sockaddr_in *sin = native;
-      sin->sin_port = htons ((guint16) port);
-    }
+    ((struct sockaddr_in *) native)->sin_port = htons (fields.port);
   else
-    {
-      struct sockaddr_in6 *sin6 = native;
-      sin6->sin6_port = htons ((guint16) port);
-      sin6->sin6_flowinfo = htonl ((guint32) flowinfo);
-      /* A scope id in the tuple wins, as in CPython; 0 there leaves the one
-       * of the host string ("fe80::1%eth0"), which CPython drops. */
-      if (scope_id != 0)
-        sin6->sin6_scope_id = (guint32) scope_id;
-    }
+    _sock_inet6_apply_fields (native, &fields);
 
   return TRUE;
 }

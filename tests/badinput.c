@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <netdb.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
@@ -347,6 +348,8 @@ typedef enum
   OP_GETPROTOBYNAME,
   OP_GETSERVBYNAME,
   OP_GETHOSTBYADDR,
+  OP_GETADDRINFO,
+  OP_GETNAMEINFO,
 } Op;
 
 typedef struct
@@ -361,6 +364,7 @@ typedef struct
   const gchar *text;     /* modes, strings */
   Expect expect;
   gint code;
+  const gchar *port;     /* getaddrinfo()'s port */
 } BadCall;
 
 #define HUGE_SIZE G_MAXSIZE
@@ -638,6 +642,64 @@ static const BadCall bad_calls[] = {
   { "getservbyname of an unknown protocol", OP_GETSERVBYNAME, .text = "http",
     .a = 1, .expect = EXPECT_RESOLVER },
   { "gethostbyaddr \"\"", OP_GETHOSTBYADDR, .text = "", .expect = EXPECT_RESOLVER },
+
+  /* getaddrinfo (1.2): host in .text, port in .port, family, type, proto in .a, flags in
+   * .b. Names only under .invalid or with AI_NUMERICHOST: nothing is looked up. */
+  { "getaddrinfo of NULL and NULL", OP_GETADDRINFO, .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of an unresolvable name", OP_GETADDRINFO, .text = "nonexistent.invalid",
+    .port = "80", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of 10 000 characters, numeric", OP_GETADDRINFO, .text = "LONG",
+    .port = "80", .b = AI_NUMERICHOST, .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of \"\", numeric", OP_GETADDRINFO, .text = "", .b = AI_NUMERICHOST,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of port 65536", OP_GETADDRINFO, .text = "127.0.0.1", .port = "65536",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getaddrinfo of port 18446744073709551616", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "18446744073709551616", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getaddrinfo of port \"-1\"", OP_GETADDRINFO, .text = "127.0.0.1", .port = "-1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of port \"\" (as CPython: port 0)", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "", .expect = EXPECT_OK },
+  { "getaddrinfo of an unknown service", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "no-such-service", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of family 12345", OP_GETADDRINFO, 12345, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of family -1", OP_GETADDRINFO, -1, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of type -1", OP_GETADDRINFO, 0, -1, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of proto -1", OP_GETADDRINFO, 0, SOCK_STREAM, .a = -1,
+    .text = "127.0.0.1", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of flags -1", OP_GETADDRINFO, .text = "127.0.0.1", .b = -1,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of flags G_MININT", OP_GETADDRINFO, .text = "127.0.0.1", .b = G_MININT,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of a bad scope", OP_GETADDRINFO, .text = "fe80::1%no-such-interface",
+    .b = AI_NUMERICHOST, .expect = EXPECT_RESOLVER },
+
+  /* getnameinfo (1.2): the address in .text (GVariant text), flags in .b. */
+  { "getnameinfo of a name", OP_GETNAMEINFO, .text = "('localhost', uint16 80)",
+    .expect = EXPECT_RESOLVER },
+  { "getnameinfo of 10 000 characters", OP_GETNAMEINFO, .text = "LONG",
+    .expect = EXPECT_RESOLVER },
+  { "getnameinfo with flags -1", OP_GETNAMEINFO, .text = "('127.0.0.1', uint16 80)",
+    .b = -1, .expect = EXPECT_RESOLVER },
+  { "getnameinfo of an IPv4 (squu)", OP_GETNAMEINFO,
+    .text = "('127.0.0.1', uint16 80, uint32 0, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of flowinfo 1048576", OP_GETNAMEINFO,
+    .text = "('::1', uint16 80, uint32 1048576, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of port 65536", OP_GETNAMEINFO, .text = "('::1', 65536)",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of a string", OP_GETNAMEINFO, .text = "'127.0.0.1'",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of ()", OP_GETNAMEINFO, .text = "()", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of (sqq)", OP_GETNAMEINFO, .text = "('::1', uint16 1, uint16 2)",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of a bad scope", OP_GETNAMEINFO, .text = "('::1%', uint16 1)",
+    .expect = EXPECT_RESOLVER },
 };
 
 /* Brings a socket of @family/@type to @state; *@keep holds what must stay
@@ -791,6 +853,34 @@ try_call (const BadCall *bad,
       {
         g_autofree gchar *name = NULL;
         ok = sock_gethostbyaddr (bad->text, &name, NULL, NULL, &error);
+      }
+      goto check;
+    case OP_GETADDRINFO:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, '1');
+        g_autoptr(GVariant) infos = NULL;
+
+        infos = sock_getaddrinfo (g_strcmp0 (bad->text, "LONG") == 0 ? long_text : bad->text,
+                                  bad->port, bad->family, bad->type, (gint) bad->a,
+                                  (gint) bad->b, &error);
+        ok = infos != NULL;
+      }
+      goto check;
+    case OP_GETNAMEINFO:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, '1');
+        g_autoptr(GVariant) address = NULL;
+        g_autofree gchar *host = NULL;
+        g_autofree gchar *port = NULL;
+
+        if (g_str_equal (bad->text, "LONG"))
+          address = g_variant_ref_sink (g_variant_new ("(sq)", long_text, 80));
+        else
+          address = g_variant_parse (NULL, bad->text, NULL, NULL, NULL);
+        g_assert_nonnull (address);
+        ok = sock_getnameinfo (address, (gint) bad->b, &host, &port, &error);
+        if (!ok && (host != NULL || port != NULL))
+          mismatch ("%s: failed but returned a host or port", bad->name);
       }
       goto check;
     default:
@@ -995,6 +1085,11 @@ test_programmer_errors (void)
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
   g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
   g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*address != NULL*");
+  g_assert_false (sock_getnameinfo (NULL, 0, NULL, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
 
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*ip_string != NULL*");
   g_assert_null (sock_inet_pton (AF_INET6, NULL, &error));

@@ -35,7 +35,7 @@ G_BEGIN_DECLS
  * The error domain of name-resolution failures; codes are
  * [error@Sock.ResolverError] values, not `errno` values. The exact
  * `EAI_*` reason of a `getaddrinfo()` or `getnameinfo()` failure is
- * [func@Sock.resolver_error_get_eai_code].
+ * [func@Sock.ResolverError.get_eai_code].
  *
  * Since: 1.0
  */

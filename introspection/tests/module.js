@@ -70,4 +70,46 @@ test('inet_pton and inet_ntop refuse bad input', () => {
         expectCode(Sock.Error.EINVAL));
 });
 
+test('getaddrinfo gives (family, type, proto, canonname, address) tuples', () => {
+    const infos = Sock.getaddrinfo('127.0.0.1', '8080', Sock.AF_INET, Sock.SOCK_STREAM, 0,
+        Sock.AI_NUMERICHOST | Sock.AI_CANONNAME);
+    assertEqual(infos.get_type_string(), 'a(iiisv)');
+    const [[family, type, proto, canonname, address]] = infos.deepUnpack();
+    assertEqual(family, Sock.AF_INET);
+    assertEqual(type, Sock.SOCK_STREAM);
+    assertEqual(proto, Sock.IPPROTO_TCP);
+    assertEqual(canonname, '127.0.0.1');
+    assertEqual(JSON.stringify(address.deepUnpack()), JSON.stringify(['127.0.0.1', 8080]));
+
+    const [[family6, , , , address6]] = Sock.getaddrinfo('::1', '80', Sock.AF_INET6,
+        Sock.SOCK_DGRAM, 0, Sock.AI_NUMERICHOST).deepUnpack();
+    assertEqual(family6, Sock.AF_INET6);
+    assertEqual(JSON.stringify(address6.deepUnpack()), JSON.stringify(['::1', 80, 0, 0]));
+});
+
+test('getaddrinfo failures carry the EAI code', () => {
+    assertThrows(() => Sock.getaddrinfo('localhost', '80', 0, 0, 0, Sock.AI_NUMERICHOST), e => {
+        assert(e instanceof GLib.Error, 'a GLib.Error');
+        assert(e.matches(Sock.ResolverError, Sock.ResolverError.NOT_FOUND), 'NOT_FOUND');
+        assertEqual(Sock.resolver_error_get_eai_code(e), Sock.EAI_NONAME);
+    });
+    assertThrows(() => Sock.getaddrinfo('127.0.0.1', 'no-such-service', 0,
+        Sock.SOCK_STREAM, 0, 0), e => {
+        assertEqual(Sock.resolver_error_get_eai_code(e), Sock.EAI_SERVICE);
+    });
+});
+
+test('getnameinfo', () => {
+    // GJS 1.74 puts the boolean that mirrors the error in front.
+    const result = Sock.getnameinfo(new GLib.Variant('(sq)', ['127.0.0.1', 80]),
+        Sock.NI_NUMERICHOST | Sock.NI_NUMERICSERV);
+    const [host, port] = result.slice(-2);
+    assertEqual(host, '127.0.0.1');
+    assertEqual(port, '80');
+    assertThrows(() => Sock.getnameinfo(new GLib.Variant('(sq)', ['localhost', 80]), 0),
+        e => assertEqual(Sock.resolver_error_get_eai_code(e), Sock.EAI_NONAME));
+    assertThrows(() => Sock.getnameinfo(new GLib.Variant('(squu)', ['127.0.0.1', 80, 0, 0]),
+        0), expectCode(Sock.Error.EINVAL));
+});
+
 system.exit(done());

@@ -182,6 +182,77 @@ class ResolverTest(unittest.TestCase):
         self.assertEqual(cm.exception.code, Sock.ResolverError.NOT_FOUND)
 
 
+class AddrinfoTest(unittest.TestCase):
+
+    def test_getaddrinfo_like_cpython(self):
+        for args in (('localhost', '80', Sock.AF_INET, Sock.SOCK_STREAM, 0, 0),
+                     ('127.0.0.1', '8080', 0, 0, 0, Sock.AI_NUMERICHOST),
+                     ('::1', 'http', Sock.AF_INET6, Sock.SOCK_STREAM, 0, 0),
+                     (None, '0', Sock.AF_INET, Sock.SOCK_DGRAM, 0, Sock.AI_PASSIVE),
+                     ('127.0.0.1', '80', Sock.AF_INET6, 0, 0, Sock.AI_V4MAPPED),
+                     ('localhost', None, Sock.AF_INET, Sock.SOCK_STREAM, 0,
+                      Sock.AI_CANONNAME)):
+            infos = Sock.getaddrinfo(*args)
+            self.assertEqual(infos.get_type_string(), 'a(iiisv)')
+            # socket.getaddrinfo gives enums and tuples; unpack() gives ints
+            # and tuples.
+            expected = [(int(f), int(t), p, c, a)
+                        for f, t, p, c, a in socket.getaddrinfo(*args)]
+            self.assertEqual(infos.unpack(), expected, args)
+
+    def test_getaddrinfo_fails(self):
+        for args in (('nonexistent.invalid', '80', 0, 0, 0, 0),
+                     ('localhost', 'no-such-service', 0, Sock.SOCK_STREAM, 0, 0),
+                     ('localhost', '80', 12345, 0, 0, 0),
+                     ('localhost', '80', 0, 0, 0, -1),
+                     (None, None, 0, 0, 0, 0)):
+            with self.assertRaises(socket.gaierror) as py:
+                socket.getaddrinfo(*args)
+            with self.assertRaises(GLib.Error) as cm:
+                Sock.getaddrinfo(*args)
+            self.assertEqual(cm.exception.domain, RESOLVER_DOMAIN)
+            # PyGObject rebuilds the error; the code still comes back.
+            self.assertEqual(Sock.resolver_error_get_eai_code(cm.exception),
+                             py.exception.errno, args)
+            self.assertEqual(Sock.ResolverError.get_eai_code(cm.exception),
+                             py.exception.errno, args)
+
+    def test_getaddrinfo_port_range(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.getaddrinfo('127.0.0.1', '65536', 0, 0, 0, 0)
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+        self.assertEqual(cm.exception.code, errno.EINVAL)
+
+    def test_getnameinfo_like_cpython(self):
+        for address, flags in ((('127.0.0.1', 80), 0),
+                               (('127.0.0.1', 80), socket.NI_NUMERICHOST),
+                               (('127.0.0.1', 53), socket.NI_DGRAM),
+                               (('127.1', 22), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+                               (('::1', 80, 0, 0), socket.NI_NUMERICHOST),
+                               (('fe80::1', 80, 0, 1), socket.NI_NUMERICHOST)):
+            variant = GLib.Variant('(sq)' if len(address) == 2 else '(squu)', address)
+            host, port = Sock.getnameinfo(variant, flags)
+            self.assertEqual((host, port), socket.getnameinfo(address, flags), address)
+
+    def test_getnameinfo_needs_a_numeric_host(self):
+        with self.assertRaises(socket.gaierror) as py:
+            socket.getnameinfo(('localhost', 80), 0)
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.getnameinfo(GLib.Variant('(sq)', ('localhost', 80)), 0)
+        self.assertEqual(cm.exception.domain, RESOLVER_DOMAIN)
+        self.assertEqual(Sock.resolver_error_get_eai_code(cm.exception), py.exception.errno)
+
+    def test_getnameinfo_bad_address(self):
+        # CPython: OSError('IPv4 sockaddr must be 2 tuple'), OverflowError.
+        for address in (GLib.Variant('(squu)', ('127.0.0.1', 80, 0, 0)),
+                        GLib.Variant('(squu)', ('::1', 80, 0x100000, 0)),
+                        GLib.Variant('s', '127.0.0.1')):
+            with self.assertRaises(GLib.Error) as cm:
+                Sock.getnameinfo(address, 0)
+            self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+            self.assertEqual(cm.exception.code, errno.EINVAL)
+
+
 class ConvertTest(unittest.TestCase):
 
     def test_byte_order(self):
