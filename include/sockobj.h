@@ -18,4 +18,5 @@
 # include "sockobj/sock-resolver.h"
 # include "sockobj/sock-convert.h"
 # include "sockobj/sock-ipv6.h"
+# include "sockobj/sock-interface.h"
 #undef SOCK_INSIDE

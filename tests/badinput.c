@@ -350,6 +350,8 @@ typedef enum
   OP_GETHOSTBYADDR,
   OP_GETADDRINFO,
   OP_GETNAMEINFO,
+  OP_IF_NAMETOINDEX,
+  OP_IF_INDEXTONAME,
 } Op;
 
 typedef struct
@@ -700,6 +702,21 @@ static const BadCall bad_calls[] = {
     .expect = EXPECT_SOCK, .code = EINVAL },
   { "getnameinfo of a bad scope", OP_GETNAMEINFO, .text = "('::1%', uint16 1)",
     .expect = EXPECT_RESOLVER },
+
+  /* if_nametoindex, if_indextoname (1.2). */
+  { "if_nametoindex \"\"", OP_IF_NAMETOINDEX, .text = "", .expect = EXPECT_SOCK,
+    .code = ENODEV },
+  { "if_nametoindex of an unknown name", OP_IF_NAMETOINDEX, .text = "no-such-interface",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_nametoindex of 10 000 characters", OP_IF_NAMETOINDEX, .text = "LONG",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_nametoindex of a name with a '/'", OP_IF_NAMETOINDEX, .text = "lo/../lo",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_indextoname 0", OP_IF_INDEXTONAME, .a = 0, .expect = EXPECT_SOCK, .code = ENXIO },
+  { "if_indextoname G_MAXUINT32", OP_IF_INDEXTONAME, .a = G_MAXUINT32,
+    .expect = EXPECT_SOCK, .code = ENXIO },
+  { "if_indextoname G_MAXINT32 + 1", OP_IF_INDEXTONAME, .a = (gint64) G_MAXINT32 + 1,
+    .expect = EXPECT_SOCK, .code = ENXIO },
 };
 
 /* Brings a socket of @family/@type to @state; *@keep holds what must stay
@@ -864,6 +881,22 @@ try_call (const BadCall *bad,
                                   bad->port, bad->family, bad->type, (gint) bad->a,
                                   (gint) bad->b, &error);
         ok = infos != NULL;
+      }
+      goto check;
+    case OP_IF_NAMETOINDEX:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, 'n');
+        guint index = sock_if_nametoindex (g_str_equal (bad->text, "LONG") ? long_text
+                                           : bad->text, &error);
+
+        ok = index != 0;
+      }
+      goto check;
+    case OP_IF_INDEXTONAME:
+      {
+        g_autofree gchar *name = sock_if_indextoname ((guint) bad->a, &error);
+
+        ok = name != NULL;
       }
       goto check;
     case OP_GETNAMEINFO:
@@ -1085,6 +1118,11 @@ test_programmer_errors (void)
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
   g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
   g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_cmpuint (sock_if_nametoindex (NULL, &error), ==, 0);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
 
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*address != NULL*");
   g_assert_false (sock_getnameinfo (NULL, 0, NULL, NULL, &error));

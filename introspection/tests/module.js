@@ -112,4 +112,18 @@ test('getnameinfo', () => {
         0), expectCode(Sock.Error.EINVAL));
 });
 
+test('interfaces by name and index', () => {
+    const list = Sock.if_nameindex();
+    assertEqual(list.get_type_string(), 'a(us)');
+    const pairs = list.deepUnpack();
+    assert(pairs.length >= 1, 'at least one interface');
+    for (const [index, name] of pairs) {
+        assertEqual(Sock.if_nametoindex(name), index);
+        assertEqual(Sock.if_indextoname(index), name);
+    }
+    assertThrows(() => Sock.if_nametoindex('no-such-interface'),
+        expectCode(Sock.Error.ENODEV));
+    assertThrows(() => Sock.if_indextoname(0), expectCode(Sock.Error.ENXIO));
+});
+
 system.exit(done());

@@ -253,6 +253,34 @@ class AddrinfoTest(unittest.TestCase):
             self.assertEqual(cm.exception.code, errno.EINVAL)
 
 
+class InterfaceTest(unittest.TestCase):
+
+    def test_if_nameindex(self):
+        names = Sock.if_nameindex()
+        self.assertEqual(names.get_type_string(), 'a(us)')
+        self.assertEqual(names.unpack(), socket.if_nameindex())
+
+    def test_if_nametoindex(self):
+        for index, name in socket.if_nameindex():
+            self.assertEqual(Sock.if_nametoindex(name), index)
+            self.assertEqual(Sock.if_indextoname(index), name)
+
+    def test_unknown(self):
+        with self.assertRaises(OSError):
+            socket.if_nametoindex('no-such-interface')
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.if_nametoindex('no-such-interface')
+        self.assertEqual(cm.exception.domain, SOCK_DOMAIN)
+        self.assertEqual(cm.exception.code, errno.ENODEV)
+
+        with self.assertRaises(OSError) as py:
+            socket.if_indextoname(0)
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.if_indextoname(0)
+        self.assertEqual(cm.exception.code, py.exception.errno)
+        self.assertEqual(cm.exception.code, errno.ENXIO)
+
+
 class ConvertTest(unittest.TestCase):
 
     def test_byte_order(self):
