@@ -352,6 +352,7 @@ typedef enum
   OP_GETNAMEINFO,
   OP_IF_NAMETOINDEX,
   OP_IF_INDEXTONAME,
+  OP_CREATE_SERVER,
 } Op;
 
 typedef struct
@@ -717,6 +718,37 @@ static const BadCall bad_calls[] = {
     .expect = EXPECT_SOCK, .code = ENXIO },
   { "if_indextoname G_MAXINT32 + 1", OP_IF_INDEXTONAME, .a = (gint64) G_MAXINT32 + 1,
     .expect = EXPECT_SOCK, .code = ENXIO },
+
+  /* create_server (1.2): the address in .text (GVariant text), the family, backlog in .a,
+   * reuse_port in .b. Loopback only. */
+  { "create_server of a string address", OP_CREATE_SERVER, AF_INET, .text = "'127.0.0.1'",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "create_server of port 65536", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', 65536)", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "create_server of an AF_INET (squu)", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0, uint32 0, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "create_server of flowinfo 1048576", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1', uint16 0, uint32 1048576, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "create_server of an IPv4 host for AF_INET6", OP_CREATE_SERVER, AF_INET6,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of an unresolvable host", OP_CREATE_SERVER, AF_INET,
+    .text = "('nonexistent.invalid', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of a bad scope", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1%no-such-interface', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of an unknown family", OP_CREATE_SERVER, 12345,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "create_server of family -1", OP_CREATE_SERVER, -1,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "create_server of an AF_UNIX path in a missing directory", OP_CREATE_SERVER, AF_UNIX,
+    .text = "'/nonexistent-sockobj-dir/x'", .expect = EXPECT_SOCK, .code = ENOENT },
+  { "create_server with backlog G_MININT", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0)", .a = G_MININT, .expect = EXPECT_OK },
+  { "create_server with backlog G_MAXINT", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1', uint16 0)", .a = G_MAXINT, .expect = EXPECT_OK },
+  { "create_server with reuse_port 2", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0)", .b = 2, .expect = EXPECT_OK },
 };
 
 /* Brings a socket of @family/@type to @state; *@keep holds what must stay
@@ -897,6 +929,22 @@ try_call (const BadCall *bad,
         g_autofree gchar *name = sock_if_indextoname ((guint) bad->a, &error);
 
         ok = name != NULL;
+      }
+      goto check;
+    case OP_CREATE_SERVER:
+      {
+        g_autoptr(GVariant) address = g_variant_parse (NULL, bad->text, NULL, NULL, NULL);
+        g_autoptr(SockObject) server = NULL;
+
+        /* No IPv6 here: nothing to check. */
+        if (bad->family == AF_INET6 && !sock_has_ipv6 ())
+          return;
+        g_assert_nonnull (address);
+        server = sock_create_server (address, bad->family, (gint) bad->a, (gboolean) bad->b,
+                                     &error);
+        ok = server != NULL;
+        if (ok && sock_object_get_socket_type (server) != SOCK_STREAM)
+          mismatch ("%s: not a SOCK_STREAM socket", bad->name);
       }
       goto check;
     case OP_GETNAMEINFO:
@@ -1118,6 +1166,11 @@ test_programmer_errors (void)
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
   g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
   g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*address != NULL*");
+  g_assert_null (sock_create_server (NULL, AF_INET, -1, FALSE, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
 
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
   g_assert_cmpuint (sock_if_nametoindex (NULL, &error), ==, 0);

@@ -1358,6 +1358,231 @@ test_has_ipv6 (void)
     g_assert_true (sock_has_ipv6 ());
 }
 
+/* create_server --------------------------------------------------------------- */
+
+static gint
+get_option (SockObject *sock,
+            gint        level,
+            gint        option)
+{
+  g_autoptr(GError) error = NULL;
+  gint value = -1;
+
+  test_assert_ok (sock_object_getsockopt (sock, level, option, &value, &error), error);
+  return value;
+}
+
+/* Connects a client of @family to @host and the port of @server, accepts it
+ * and returns the client's address as the server saw it. */
+static GVariant *
+connect_to_server (SockObject  *server,
+                   gint         family,
+                   const gchar *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = test_socket_new (family, SOCK_STREAM);
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) name = sock_object_getsockname (server, &error);
+  GVariant *peer = NULL;
+
+  g_assert_no_error (error);
+  test_set_io_timeout (server, TEST_IO_TIMEOUT_SECONDS);
+  test_assert_ok (sock_object_connect (client, g_variant_new ("(sq)", host,
+                                                              test_address_port (name)),
+                                       &error), error);
+  conn = sock_object_accept (server, &peer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  return peer;
+}
+
+static void
+test_create_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(SockObject) other = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("create_server() gives a listening SOCK_STREAM socket with SO_REUSEADDR "
+                  "on; family 0 is AF_INET, as CPython's default; the address is sunk");
+
+  server = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), AF_INET, -1, FALSE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_INET_OBJECT (server));
+  g_assert_cmpint (sock_object_get_family (server), ==, AF_INET);
+  g_assert_cmpint (sock_object_get_socket_type (server), ==, SOCK_STREAM);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_REUSEADDR), ==, 1);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_REUSEPORT), ==, 0);
+  name = sock_object_getsockname (server, &error);
+  g_assert_no_error (error);
+  assert_inet_address (name, "127.0.0.1", 0);
+  peer = connect_to_server (server, AF_INET, "127.0.0.1");
+  assert_inet_address (peer, "127.0.0.1", 0);
+
+  other = sock_create_server (g_variant_new ("(su)", "127.0.0.1", 0), 0, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (other), ==, AF_INET);
+  g_assert_cmpint (get_option (other, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+}
+
+static void
+test_create_server_reuse_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) first = NULL;
+  g_autoptr(SockObject) second = NULL;
+  g_autoptr(SockObject) third = NULL;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("create_server() with reuse_port sets SO_REUSEPORT, so that two servers "
+                  "listen on one port; without it the second is EADDRINUSE");
+
+  first = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), AF_INET, 4, TRUE,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (get_option (first, SOL_SOCKET, SO_REUSEPORT), ==, 1);
+  name = sock_object_getsockname (first, &error);
+  g_assert_no_error (error);
+
+  second = sock_create_server (name, AF_INET, 4, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+
+  third = sock_create_server (name, AF_INET, 4, FALSE, &error);
+  g_assert_null (third);
+  test_assert_sock_error (error, EADDRINUSE);
+  g_assert_true (g_str_has_prefix (error->message, "create_server: "));
+}
+
+static void
+test_create_server_ipv6 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GVariant) peer = NULL;
+
+  g_test_summary ("create_server() of an AF_INET6 address that is not the wildcard turns "
+                  "IPV6_V6ONLY on, as CPython does without dualstack_ipv6");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  server = sock_create_server (g_variant_new ("(squu)", "::1", 0, 0, 0), AF_INET6, -1, FALSE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (server), ==, AF_INET6);
+  g_assert_cmpint (get_option (server, IPPROTO_IPV6, IPV6_V6ONLY), ==, 1);
+  peer = connect_to_server (server, AF_INET6, "::1");
+  assert_inet6_loopback (peer, 0);
+}
+
+static void
+test_create_server_dual_stack (void)
+{
+  const gchar *wildcards[] = { "", "::" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) mapped = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  const gchar *host = NULL;
+
+  g_test_summary ("create_server() of the AF_INET6 wildcard, \"\" or \"::\", is dual-stack "
+                  "(IPV6_V6ONLY off): IPv4 and IPv6 clients connect, the IPv4 one shown as "
+                  "::ffff:127.0.0.1; so is a v4-mapped address, which needs it");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  /* A v4-mapped address, to stay on loopback. */
+  mapped = sock_create_server (g_variant_new ("(sq)", "::ffff:127.0.0.1", 0), AF_INET6, -1,
+                               FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (get_option (mapped, IPPROTO_IPV6, IPV6_V6ONLY), ==, 0);
+  peer = connect_to_server (mapped, AF_INET, "127.0.0.1");
+  g_variant_get (peer, "(&squu)", &host, NULL, NULL, NULL);
+  g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+  g_clear_pointer (&peer, g_variant_unref);
+
+  /* The wildcard listens on every interface for as long as the test runs;
+   * only loopback clients connect. */
+  for (gsize i = 0; i < G_N_ELEMENTS (wildcards); i++)
+    {
+      g_autoptr(SockObject) server = NULL;
+
+      server = sock_create_server (g_variant_new ("(sq)", wildcards[i], 0), AF_INET6, -1,
+                                   FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (get_option (server, IPPROTO_IPV6, IPV6_V6ONLY), ==, 0);
+
+      peer = connect_to_server (server, AF_INET, "127.0.0.1");
+      g_variant_get (peer, "(&squu)", &host, NULL, NULL, NULL);
+      g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+      g_clear_pointer (&peer, g_variant_unref);
+
+      peer = connect_to_server (server, AF_INET6, "::1");
+      assert_inet6_loopback (peer, 0);
+      g_clear_pointer (&peer, g_variant_unref);
+    }
+}
+
+static void
+test_create_server_unix (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autofree gchar *dir = test_tmpdir_new ();
+  g_autofree gchar *path = g_build_filename (dir, "server", NULL);
+
+  g_test_summary ("create_server() takes AF_UNIX too, as CPython's does");
+
+  server = sock_create_server (g_variant_new_string (path), AF_UNIX, 1, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_UNIX_OBJECT (server));
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+  g_clear_object (&server);
+  test_tmpdir_remove (dir);
+}
+
+static void
+test_create_server_errors (void)
+{
+  guint fds = test_count_open_fds ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+
+  g_test_summary ("create_server() failures give the failing call's error with "
+                  "\"create_server: \" in front, and leave no descriptor open");
+
+  server = sock_create_server (g_variant_new_string ("127.0.0.1"), AF_INET, -1, FALSE, &error);
+  g_assert_null (server);
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  server = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), 12345, -1, FALSE,
+                               &error);
+  g_assert_null (server);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_clear_error (&error);
+
+  server = sock_create_server (g_variant_new ("(sq)", "nonexistent.invalid", 0), AF_INET, -1,
+                               FALSE, &error);
+  g_assert_null (server);
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+  g_clear_error (&error);
+
+  /* Not an address of this machine. */
+  server = sock_create_server (g_variant_new ("(sq)", "192.0.2.1", 0), AF_INET, -1, FALSE,
+                               &error);
+  g_assert_null (server);
+  test_assert_sock_error (error, EADDRNOTAVAIL);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (test_count_open_fds (), ==, fds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1395,6 +1620,12 @@ main (int   argc,
   g_test_add_func ("/inet/ipv6/v4-mapped", test_ipv6_v4_mapped);
   g_test_add_func ("/inet/ipv6/v6only", test_ipv6_v6only);
   g_test_add_func ("/inet/has_ipv6", test_has_ipv6);
+  g_test_add_func ("/inet/create_server/basic", test_create_server);
+  g_test_add_func ("/inet/create_server/reuse_port", test_create_server_reuse_port);
+  g_test_add_func ("/inet/create_server/ipv6", test_create_server_ipv6);
+  g_test_add_func ("/inet/create_server/dual-stack", test_create_server_dual_stack);
+  g_test_add_func ("/inet/create_server/unix", test_create_server_unix);
+  g_test_add_func ("/inet/create_server/errors", test_create_server_errors);
 
   return g_test_run ();
 }

@@ -126,4 +126,35 @@ test('interfaces by name and index', () => {
     assertThrows(() => Sock.if_indextoname(0), expectCode(Sock.Error.ENXIO));
 });
 
+test('create_server listens, with SO_REUSEADDR', () => {
+    const server = Sock.create_server(new GLib.Variant('(sq)', ['127.0.0.1', 0]),
+        Sock.AF_INET, -1, false);
+    assert(server instanceof Sock.InetObject, 'an InetObject');
+    const value = result => result[result.length - 1];
+    assertEqual(value(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_ACCEPTCONN)), 1);
+    assertEqual(value(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_REUSEADDR)), 1);
+    const client = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    client.connect(server.getsockname());
+    const [conn] = server.accept();
+    [client, conn, server].forEach(s => s.close());
+});
+
+test('create_server is dual-stack for a v4-mapped address', () => {
+    if (!haveIPv6())
+        return;
+    const server = Sock.create_server(new GLib.Variant('(sq)', ['::ffff:127.0.0.1', 0]),
+        Sock.AF_INET6, 1, false);
+    const [, port] = server.getsockname().deepUnpack();
+    const client = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    client.connect(new GLib.Variant('(sq)', ['127.0.0.1', port]));
+    const [conn, address] = server.accept();
+    assertEqual(address.deepUnpack()[0], '::ffff:127.0.0.1');
+    [client, conn, server].forEach(s => s.close());
+});
+
+test('create_server failures', () => {
+    assertThrows(() => Sock.create_server(new GLib.Variant('s', '127.0.0.1'), Sock.AF_INET,
+        -1, false), expectCode(Sock.Error.EINVAL));
+});
+
 system.exit(done());

@@ -126,6 +126,52 @@ class IPv6Test(unittest.TestCase):
         s.close()
 
 
+class CreateServerTest(unittest.TestCase):
+
+    def test_create_server(self):
+        server = Sock.create_server(GLib.Variant('(sq)', ('127.0.0.1', 0)), Sock.AF_INET, -1,
+                                    False)
+        self.assertIsInstance(server, Sock.InetObject)
+        self.assertEqual(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_ACCEPTCONN), 1)
+        self.assertEqual(server.getsockopt(Sock.SOL_SOCKET, Sock.SO_REUSEADDR), 1)
+        host, port = server.getsockname().unpack()
+        # A CPython client reaches it.
+        with socket.create_connection((host, port), timeout=10):
+            conn, address = server.accept()
+            self.assertEqual(address.unpack()[0], '127.0.0.1')
+            conn.close()
+        server.close()
+
+    def test_reuse_port(self):
+        first = Sock.create_server(GLib.Variant('(sq)', ('127.0.0.1', 0)), 0, 5, True)
+        self.assertEqual(first.getsockopt(Sock.SOL_SOCKET, Sock.SO_REUSEPORT), 1)
+        second = Sock.create_server(first.getsockname(), 0, 5, True)
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.create_server(first.getsockname(), 0, 5, False)
+        self.assertEqual(cm.exception.code, errno.EADDRINUSE)
+        first.close()
+        second.close()
+
+    @unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 on ::1')
+    def test_dual_stack_v4_mapped(self):
+        server = Sock.create_server(GLib.Variant('(sq)', ('::ffff:127.0.0.1', 0)),
+                                    Sock.AF_INET6, -1, False)
+        self.assertEqual(server.getsockopt(Sock.IPPROTO_IPV6, Sock.IPV6_V6ONLY), 0)
+        port = server.getsockname().unpack()[1]
+        with socket.create_connection(('127.0.0.1', port), timeout=10) as client:
+            conn, address = server.accept()
+            self.assertEqual(address.unpack(), ('::ffff:127.0.0.1', client.getsockname()[1],
+                                                0, 0))
+            conn.close()
+        server.close()
+
+    @unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 on ::1')
+    def test_ipv6_only(self):
+        server = Sock.create_server(GLib.Variant('(sq)', ('::1', 0)), Sock.AF_INET6, -1, False)
+        self.assertEqual(server.getsockopt(Sock.IPPROTO_IPV6, Sock.IPV6_V6ONLY), 1)
+        server.close()
+
+
 class ResolverTest(unittest.TestCase):
 
     def test_gethostname(self):
