@@ -104,6 +104,19 @@ sock_resolver_error_quark (void)
   return (GQuark) quark;
 }
 
+/* GLib gives the private data only to errors created after the domain is
+ * registered, yet frees every error of the domain as if it had it. So the
+ * domain is registered when the library is loaded: a binding may create an
+ * error of it (PyGObject rebuilding an exception to pass it back) before
+ * anything in the library has asked for the quark. */
+static void register_resolver_error_domain (void) __attribute__ ((constructor));
+
+static void
+register_resolver_error_domain (void)
+{
+  (void) sock_resolver_error_quark ();
+}
+
 /* The EAI_* codes the library may report, for reading one back from a
  * message (see below). */
 static const gint eai_codes[] = {

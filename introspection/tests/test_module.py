@@ -263,6 +263,17 @@ class AddrinfoTest(unittest.TestCase):
             self.assertEqual(Sock.ResolverError.get_eai_code(cm.exception),
                              py.exception.errno, args)
 
+    def test_eai_code_of_a_python_error(self):
+        # An error built in Python reaches C as a new GError: the code comes
+        # from the message, and nothing breaks when it is freed.
+        e = GLib.Error('getaddrinfo: Name or service not known',
+                       RESOLVER_DOMAIN, Sock.ResolverError.NOT_FOUND)
+        self.assertEqual(Sock.resolver_error_get_eai_code(e), socket.EAI_NONAME)
+        self.assertEqual(Sock.resolver_error_get_eai_code(
+            GLib.Error('Name or service not known', SOCK_DOMAIN, errno.EINVAL)), 0)
+        self.assertEqual(Sock.resolver_error_get_eai_code(
+            GLib.Error('anything', RESOLVER_DOMAIN, 0)), 0)
+
     def test_getaddrinfo_port_range(self):
         with self.assertRaises(GLib.Error) as cm:
             Sock.getaddrinfo('127.0.0.1', '65536', 0, 0, 0, 0)
