@@ -1170,7 +1170,7 @@ test_ipv6_scope_id (void)
   const gchar *by_name[] = { "::1%lo", "::1%4294967295" };
 
   g_test_summary ("A scope in the host string, by interface name or index (\"fe80::1%lo\", "
-                  "\"::1%1\"), reaches bind() and connect(), as a scope_id in the tuple "
+                  "\"::1%1\"), reaches bind(), connect() and sendto(), as a scope_id in the tuple "
                   "does; a tuple's scope_id 0 leaves the host's");
 
   if (skip_without_ipv6 () || (lo = loopback_index ()) == 0)
@@ -1208,6 +1208,16 @@ test_ipv6_scope_id (void)
   g_free (by_index);
   by_index = g_strdup_printf ("fe80::1%%%u", lo);
   assert_link_local_scope_used (g_variant_new ("(sq)", by_index, 9));
+
+  /* sendto() takes the scope too. Nothing is sent without one: that could
+   * leave by another interface. With lo as the scope a datagram, if the
+   * system routes it at all, stays on loopback. */
+  if (sock_object_sendto (sock, (const guint8 *) "x", 1, 0,
+                          g_variant_new ("(sq)", "fe80::1%lo", 9), &error) < 0)
+    {
+      g_assert_true (error->domain == SOCK_ERROR);
+      g_assert_cmpint (error->code, !=, EINVAL);
+    }
 }
 
 static void
