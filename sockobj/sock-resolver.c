@@ -403,20 +403,28 @@ sock_getservbyname (const gchar  *service,
   return ntohs ((guint16) serv->s_port);
 }
 
-/* A numeric service must be a port: glibc would take "65536" as port 0. */
+/* A numeric service must be a port: glibc reads it with strtoul(), leading
+ * blanks and '+' included, and would take "65536" as port 0. */
 static gboolean
 check_numeric_port (const gchar  *port,
                     GError      **error)
 {
-  gsize i;
+  const gchar *digits = port;
 
-  for (i = 0; port[i] != '\0'; i++)
+  while (g_ascii_isspace (*digits))
+    digits++;
+  if (*digits == '+')
+    digits++;
+  if (*digits == '\0')
+    return TRUE;
+
+  for (const gchar *p = digits; *p != '\0'; p++)
     {
-      if (!g_ascii_isdigit (port[i]))
+      if (!g_ascii_isdigit (*p))
         return TRUE;   /* a service name, for getaddrinfo() to look up */
     }
 
-  if (i > 0 && !g_ascii_string_to_unsigned (port, 10, 0, G_MAXUINT16, NULL, NULL))
+  if (!g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT16, NULL, NULL))
     return _sock_set_invalid_error (error, "getaddrinfo: the port \"%s\" is out of range "
                                     "(0 to 65535)", port);
   return TRUE;

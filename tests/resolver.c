@@ -600,10 +600,13 @@ test_getaddrinfo_errors (void)
 static void
 test_getaddrinfo_port_range (void)
 {
-  const gchar *bad[] = { "65536", "99999999999999999999999" };
+  const gchar *bad[] = { "65536", "99999999999999999999999", "+65536", " 65536", "0065536" };
+  const struct { const gchar *port; guint16 number; } good[] = {
+    { "65535", 65535 }, { "+80", 80 }, { " 80", 80 }, { "080", 80 }, { "0", 0 }, { "", 0 },
+  };
 
-  g_test_summary ("getaddrinfo() refuses a numeric port past 65535 with EINVAL, where the "
-                  "C library would wrap it around to another port");
+  g_test_summary ("getaddrinfo() refuses a numeric port past 65535 with EINVAL, in every "
+                  "spelling the C library reads as a number, where it would wrap it around");
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -613,6 +616,22 @@ test_getaddrinfo_port_range (void)
       g_assert_null (infos);
       test_assert_sock_error (error, EINVAL);
       g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+
+  /* What the C library reads as a number, in range. */
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) infos = NULL;
+      g_autoptr(GVariant) info = NULL;
+      g_autofree gchar *expected = NULL;
+
+      g_test_message ("port \"%s\"", good[i].port);
+      infos = sock_getaddrinfo ("127.0.0.1", good[i].port, AF_INET, SOCK_STREAM, 0, 0, &error);
+      g_assert_no_error (error);
+      info = addrinfo_of_type (infos, SOCK_STREAM);
+      expected = g_strdup_printf ("('127.0.0.1', uint16 %u)", good[i].number);
+      assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, expected);
     }
 }
 
