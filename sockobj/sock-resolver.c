@@ -523,15 +523,18 @@ sock_getaddrinfo (const gchar  *host,
     {
       /* Floating, for the builder to take. */
       GVariant *address = _sock_inet_address_from_native (ai->ai_addr, ai->ai_addrlen, NULL);
+      g_autofree gchar *canonname = NULL;
 
       /* getaddrinfo() gives internet addresses only; skip anything else
        * rather than fail the whole lookup for it. */
       if (address == NULL)
         continue;
 
+      /* A name from /etc/hosts or DNS need not be UTF-8, which a GVariant
+       * string must be. */
+      canonname = g_utf8_make_valid (ai->ai_canonname != NULL ? ai->ai_canonname : "", -1);
       g_variant_builder_add (&builder, "(iiisv)", ai->ai_family, ai->ai_socktype,
-                             ai->ai_protocol, ai->ai_canonname != NULL ? ai->ai_canonname : "",
-                             address);
+                             ai->ai_protocol, canonname, address);
     }
   freeaddrinfo (result);
 
@@ -590,8 +593,10 @@ nameinfo_address (const SockInetAddressFields *fields,
       (result->ai_family != AF_INET && result->ai_family != AF_INET6))
     {
       freeaddrinfo (result);
-      return _sock_set_invalid_error (error, "%s: the address resolved to more than one "
-                                      "address", what);
+      /* CPython's "sockaddr resolved to multiple addresses"; not seen with
+       * AI_NUMERICHOST and one socket type. */
+      return _sock_set_invalid_error (error, "%s: the host does not stand for exactly one "
+                                      "internet address", what);
     }
 
   memcpy (storage, result->ai_addr, result->ai_addrlen);
