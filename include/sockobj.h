@@ -15,6 +15,9 @@
 # include "sockobj/sock-inet-object.h"
 # include "sockobj/sock-unix-object.h"
 # include "sockobj/sock-socket.h"
+# include "sockobj/sock-create.h"
 # include "sockobj/sock-resolver.h"
 # include "sockobj/sock-convert.h"
+# include "sockobj/sock-ipv6.h"
+# include "sockobj/sock-interface.h"
 #undef SOCK_INSIDE

@@ -30,6 +30,12 @@ gboolean _sock_set_gai_error        (GError      **error,
                                      gint          gai_code,
                                      gint          errsv,
                                      const gchar  *what);
+/* The same for a failure found by the library itself, @detail saying what
+ * (as "no interface named \"x\""): "<what>: <detail>: <gai_strerror>". */
+gboolean _sock_set_gai_error_detail (GError      **error,
+                                     gint          gai_code,
+                                     const gchar  *what,
+                                     const gchar  *detail);
 gboolean _sock_set_h_errno_error    (GError      **error,
                                      gint          h_err,
                                      const gchar  *what);

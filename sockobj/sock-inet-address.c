@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -17,6 +18,69 @@
 
 /* IPv6 flow information is a 20-bit field. */
 #define FLOWINFO_MAX 0xfffff
+
+static SockScopedParse
+bad_scope (GError      **error,
+           const gchar  *host,
+           const gchar  *detail)
+{
+  g_autofree gchar *what = g_strdup_printf ("resolve \"%s\"", host);
+
+  /* What glibc and CPython report for a scope they cannot use. */
+  _sock_set_gai_error_detail (error, EAI_NONAME, what, detail);
+  return SOCK_SCOPED_PARSE_BAD_SCOPE;
+}
+
+SockScopedParse
+_sock_inet6_parse_scoped (const gchar      *host,
+                          struct in6_addr  *addr,
+                          guint32          *scope_id,
+                          GError          **error)
+{
+  gchar numeric[INET6_ADDRSTRLEN];
+  const gchar *percent, *scope;
+  g_autofree gchar *detail = NULL;
+  guint64 index;
+  gsize length;
+
+  percent = strchr (host, '%');
+  if (percent == NULL)
+    return SOCK_SCOPED_PARSE_NOT_SCOPED;
+
+  length = percent - host;
+  if (length >= sizeof numeric)
+    return SOCK_SCOPED_PARSE_NOT_SCOPED;
+  memcpy (numeric, host, length);
+  numeric[length] = '\0';
+  if (inet_pton (AF_INET6, numeric, addr) != 1)
+    return SOCK_SCOPED_PARSE_NOT_SCOPED;
+
+  /* glibc's getaddrinfo() takes interface names only for link-local
+   * addresses and otherwise looks the whole string up as a host name; the
+   * scope is read here so that "::1%lo" means what it says and an unknown
+   * interface never becomes a DNS query. As in glibc, a name comes before
+   * a decimal index. */
+  scope = percent + 1;
+  if (scope[0] == '\0')
+    return bad_scope (error, host, "the scope after '%' is empty");
+
+  /* if_nametoindex() refuses names too long for an interface itself. */
+  *scope_id = if_nametoindex (scope);
+  if (*scope_id != 0)
+    return SOCK_SCOPED_PARSE_OK;
+
+  if (g_ascii_isdigit (scope[0]))
+    {
+      if (!g_ascii_string_to_unsigned (scope, 10, 0, G_MAXUINT32, &index, NULL))
+        return bad_scope (error, host, "the scope is neither an interface name nor an "
+                                       "index from 0 to 4294967295");
+      *scope_id = (guint32) index;
+      return SOCK_SCOPED_PARSE_OK;
+    }
+
+  detail = g_strdup_printf ("no interface is named \"%s\"", scope);
+  return bad_scope (error, host, detail);
+}
 
 gboolean
 _sock_inet_host_to_native (gint          family,
@@ -57,6 +121,22 @@ _sock_inet_host_to_native (gint          family,
     return TRUE;
   if (family == AF_INET6 && inet_pton (AF_INET6, host, &sin6->sin6_addr) == 1)
     return TRUE;
+  if (family == AF_INET6)
+    {
+      guint32 scope_id = 0;
+
+      switch (_sock_inet6_parse_scoped (host, &sin6->sin6_addr, &scope_id, error))
+        {
+        case SOCK_SCOPED_PARSE_OK:
+          sin6->sin6_scope_id = scope_id;
+          return TRUE;
+        case SOCK_SCOPED_PARSE_BAD_SCOPE:
+          return FALSE;
+        case SOCK_SCOPED_PARSE_NOT_SCOPED:
+        default:
+          break;
+        }
+    }
 
   hints.ai_family = family;
   hints.ai_socktype = SOCK_STREAM;
@@ -68,7 +148,6 @@ _sock_inet_host_to_native (gint          family,
       return _sock_set_gai_error (error, gai, errsv, what);
     }
 
-  /* getaddrinfo() filled in any scope id ("fe80::1%lo") for us. */
   g_assert (result->ai_addrlen <= native_size);
   memcpy (native, result->ai_addr, result->ai_addrlen);
   *native_length = result->ai_addrlen;
@@ -119,12 +198,10 @@ get_ranged (GVariant     *address,
 }
 
 gboolean
-_sock_inet_address_to_native (gint          family,
-                              GVariant     *address,
-                              gpointer      native,
-                              gsize         native_size,
-                              gsize        *native_length,
-                              GError      **error)
+_sock_inet_address_parse (GVariant               *address,
+                          gint                    family,
+                          SockInetAddressFields  *fields,
+                          GError                **error)
 {
   g_autoptr(GVariant) host = NULL;
   gsize n_children;
@@ -133,10 +210,11 @@ _sock_inet_address_to_native (gint          family,
   n_children = g_variant_is_of_type (address, G_VARIANT_TYPE_TUPLE)
                ? g_variant_n_children (address) : 0;
 
-  if (!(n_children == 2 || (family == AF_INET6 && n_children == 4)))
+  if (!(n_children == 2 || (family != AF_INET && n_children == 4)))
     return _sock_set_invalid_error (error, "%s addresses are (host, port)%s tuples like "
                                     "(sq), not '%s'",
-                                    family == AF_INET ? "AF_INET" : "AF_INET6",
+                                    family == AF_INET ? "AF_INET" :
+                                    family == AF_INET6 ? "AF_INET6" : "Internet",
                                     family == AF_INET ? "" : " or (host, port, flowinfo, "
                                                              "scope_id)",
                                     g_variant_get_type_string (address));
@@ -154,23 +232,46 @@ _sock_inet_address_to_native (gint          family,
        !get_ranged (address, 3, G_MAXUINT32, "scope_id", &scope_id, error)))
     return FALSE;
 
-  if (!_sock_inet_host_to_native (family, g_variant_get_string (host, NULL),
-                                  native, native_size, native_length, error))
+  /* The string lives as long as @address, which holds the child. */
+  fields->host = g_variant_get_string (host, NULL);
+  fields->port = (guint16) port;
+  fields->flowinfo = (guint32) flowinfo;
+  fields->scope_id = (guint32) scope_id;
+  fields->n_fields = n_children;
+  return TRUE;
+}
+
+void
+_sock_inet6_apply_fields (struct sockaddr_in6         *sin6,
+                          const SockInetAddressFields *fields)
+{
+  sin6->sin6_port = htons (fields->port);
+  sin6->sin6_flowinfo = htonl (fields->flowinfo);
+  /* A scope id in the tuple wins, as in CPython; 0 there leaves the one of
+   * the host string ("fe80::1%eth0"), which CPython drops. */
+  if (fields->scope_id != 0)
+    sin6->sin6_scope_id = fields->scope_id;
+}
+
+gboolean
+_sock_inet_address_to_native (gint          family,
+                              GVariant     *address,
+                              gpointer      native,
+                              gsize         native_size,
+                              gsize        *native_length,
+                              GError      **error)
+{
+  SockInetAddressFields fields;
+
+  if (!_sock_inet_address_parse (address, family, &fields, error) ||
+      !_sock_inet_host_to_native (family, fields.host, native, native_size, native_length,
+                                  error))
     return FALSE;
 
   if (family == AF_INET)
-    {
-      struct sockaddr_in *sin = native;
-      sin->sin_port = htons ((guint16) port);
-    }
+    ((struct sockaddr_in *) native)->sin_port = htons (fields.port);
   else
-    {
-      struct sockaddr_in6 *sin6 = native;
-      sin6->sin6_port = htons ((guint16) port);
-      sin6->sin6_flowinfo = htonl ((guint32) flowinfo);
-      if (n_children == 4)
-        sin6->sin6_scope_id = (guint32) scope_id;
-    }
+    _sock_inet6_apply_fields (native, &fields);
 
   return TRUE;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -211,6 +212,14 @@ static const BadAddress bad_hosts[] = {
   { AF_INET, "('\\n', uint16 0)", EXPECT_RESOLVER, 0 },
   { AF_INET, "LONG_HOST", EXPECT_RESOLVER, 0 },
   { AF_INET6, "('::1%no-such-interface', uint16 0)", EXPECT_RESOLVER, 0 },
+  /* Scopes the library reads itself (1.2): none of them is looked up. */
+  { AF_INET6, "('::1%', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('::1%4294967296', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('::1%99999999999999999999999', uint16 0)", EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('fe80::1%no-such-interface', uint16 0, uint32 0, uint32 0)",
+    EXPECT_RESOLVER, 0 },
+  { AF_INET6, "('fe80::1%a-name-longer-than-any-interface-name', uint16 0)",
+    EXPECT_RESOLVER, 0 },
   { AF_INET6, "('1.2.3.4.5', uint16 0)", EXPECT_RESOLVER, 0 },
 };
 
@@ -339,9 +348,16 @@ typedef enum
   OP_FROMFD,
   OP_INET_ATON,
   OP_INET_NTOA,
+  OP_INET_PTON,
+  OP_INET_NTOP,
   OP_GETPROTOBYNAME,
   OP_GETSERVBYNAME,
   OP_GETHOSTBYADDR,
+  OP_GETADDRINFO,
+  OP_GETNAMEINFO,
+  OP_IF_NAMETOINDEX,
+  OP_IF_INDEXTONAME,
+  OP_CREATE_SERVER,
 } Op;
 
 typedef struct
@@ -356,6 +372,7 @@ typedef struct
   const gchar *text;     /* modes, strings */
   Expect expect;
   gint code;
+  const gchar *port;     /* getaddrinfo()'s port */
 } BadCall;
 
 #define HUGE_SIZE G_MAXSIZE
@@ -590,6 +607,40 @@ static const BadCall bad_calls[] = {
   { "inet_ntoa of G_MAXSIZE bytes", OP_INET_NTOA, .size = HUGE_SIZE, .expect = EXPECT_SOCK,
     .code = EINVAL },
 
+  /* inet_pton, inet_ntop (1.2): the family in .family. */
+  { "inet_pton AF_INET \"\"", OP_INET_PTON, AF_INET, .text = "", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_pton AF_INET \"127.1\"", OP_INET_PTON, AF_INET, .text = "127.1",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET \"::1\"", OP_INET_PTON, AF_INET, .text = "::1",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 \"1.2.3.4\"", OP_INET_PTON, AF_INET6, .text = "1.2.3.4",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 \"fe80::1%lo\"", OP_INET_PTON, AF_INET6, .text = "fe80::1%lo",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_INET6 of 10 000 characters", OP_INET_PTON, AF_INET6, .text = "LONG",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_pton AF_UNIX", OP_INET_PTON, AF_UNIX, .text = "1.2.3.4", .expect = EXPECT_SOCK,
+    .code = EAFNOSUPPORT },
+  { "inet_pton family -1", OP_INET_PTON, -1, .text = "::1", .expect = EXPECT_SOCK,
+    .code = EAFNOSUPPORT },
+  { "inet_pton family G_MAXINT", OP_INET_PTON, G_MAXINT, .text = "::1",
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "inet_ntop AF_INET of 0 bytes", OP_INET_NTOP, AF_INET, .size = 0, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntop AF_INET of 16 bytes", OP_INET_NTOP, AF_INET, .size = 16,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of 4 bytes", OP_INET_NTOP, AF_INET6, .size = 4,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of 17 bytes", OP_INET_NTOP, AF_INET6, .size = 17,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_INET6 of G_MAXSIZE bytes", OP_INET_NTOP, AF_INET6, .size = HUGE_SIZE,
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "inet_ntop AF_UNIX", OP_INET_NTOP, AF_UNIX, .size = 4, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "inet_ntop family -1", OP_INET_NTOP, -1, .size = 16, .expect = EXPECT_SOCK,
+    .code = EINVAL },
+
   /* The resolver's lookups that need no network. */
   { "getprotobyname of an unknown protocol", OP_GETPROTOBYNAME, .text = "no-such-protocol",
     .expect = EXPECT_RESOLVER },
@@ -599,6 +650,110 @@ static const BadCall bad_calls[] = {
   { "getservbyname of an unknown protocol", OP_GETSERVBYNAME, .text = "http",
     .a = 1, .expect = EXPECT_RESOLVER },
   { "gethostbyaddr \"\"", OP_GETHOSTBYADDR, .text = "", .expect = EXPECT_RESOLVER },
+
+  /* getaddrinfo (1.2): host in .text, port in .port, family, type, proto in .a, flags in
+   * .b. Names only under .invalid or with AI_NUMERICHOST: nothing is looked up. */
+  { "getaddrinfo of NULL and NULL", OP_GETADDRINFO, .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of an unresolvable name", OP_GETADDRINFO, .text = "nonexistent.invalid",
+    .port = "80", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of 10 000 characters, numeric", OP_GETADDRINFO, .text = "LONG",
+    .port = "80", .b = AI_NUMERICHOST, .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of \"\", numeric", OP_GETADDRINFO, .text = "", .b = AI_NUMERICHOST,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of port 65536", OP_GETADDRINFO, .text = "127.0.0.1", .port = "65536",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getaddrinfo of port 18446744073709551616", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "18446744073709551616", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getaddrinfo of port \"-1\"", OP_GETADDRINFO, .text = "127.0.0.1", .port = "-1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of port \"\" (as CPython: port 0)", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "", .expect = EXPECT_OK },
+  { "getaddrinfo of an unknown service", OP_GETADDRINFO, .text = "127.0.0.1",
+    .port = "no-such-service", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of family 12345", OP_GETADDRINFO, 12345, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of family -1", OP_GETADDRINFO, -1, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of type -1", OP_GETADDRINFO, 0, -1, .text = "127.0.0.1",
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of proto -1", OP_GETADDRINFO, 0, SOCK_STREAM, .a = -1,
+    .text = "127.0.0.1", .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of flags -1", OP_GETADDRINFO, .text = "127.0.0.1", .b = -1,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of flags G_MININT", OP_GETADDRINFO, .text = "127.0.0.1", .b = G_MININT,
+    .expect = EXPECT_RESOLVER },
+  { "getaddrinfo of a bad scope", OP_GETADDRINFO, .text = "fe80::1%no-such-interface",
+    .b = AI_NUMERICHOST, .expect = EXPECT_RESOLVER },
+
+  /* getnameinfo (1.2): the address in .text (GVariant text), flags in .b. */
+  { "getnameinfo of a name", OP_GETNAMEINFO, .text = "('localhost', uint16 80)",
+    .expect = EXPECT_RESOLVER },
+  { "getnameinfo of 10 000 characters", OP_GETNAMEINFO, .text = "LONG",
+    .expect = EXPECT_RESOLVER },
+  { "getnameinfo with flags -1", OP_GETNAMEINFO, .text = "('127.0.0.1', uint16 80)",
+    .b = -1, .expect = EXPECT_RESOLVER },
+  { "getnameinfo of an IPv4 (squu)", OP_GETNAMEINFO,
+    .text = "('127.0.0.1', uint16 80, uint32 0, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of flowinfo 1048576", OP_GETNAMEINFO,
+    .text = "('::1', uint16 80, uint32 1048576, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of port 65536", OP_GETNAMEINFO, .text = "('::1', 65536)",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of a string", OP_GETNAMEINFO, .text = "'127.0.0.1'",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of ()", OP_GETNAMEINFO, .text = "()", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "getnameinfo of (sqq)", OP_GETNAMEINFO, .text = "('::1', uint16 1, uint16 2)",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "getnameinfo of a bad scope", OP_GETNAMEINFO, .text = "('::1%', uint16 1)",
+    .expect = EXPECT_RESOLVER },
+
+  /* if_nametoindex, if_indextoname (1.2). */
+  { "if_nametoindex \"\"", OP_IF_NAMETOINDEX, .text = "", .expect = EXPECT_SOCK,
+    .code = ENODEV },
+  { "if_nametoindex of an unknown name", OP_IF_NAMETOINDEX, .text = "no-such-interface",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_nametoindex of 10 000 characters", OP_IF_NAMETOINDEX, .text = "LONG",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_nametoindex of a name with a '/'", OP_IF_NAMETOINDEX, .text = "lo/../lo",
+    .expect = EXPECT_SOCK, .code = ENODEV },
+  { "if_indextoname 0", OP_IF_INDEXTONAME, .a = 0, .expect = EXPECT_SOCK, .code = ENXIO },
+  { "if_indextoname G_MAXUINT32", OP_IF_INDEXTONAME, .a = G_MAXUINT32,
+    .expect = EXPECT_SOCK, .code = ENXIO },
+  { "if_indextoname G_MAXINT32 + 1", OP_IF_INDEXTONAME, .a = (gint64) G_MAXINT32 + 1,
+    .expect = EXPECT_SOCK, .code = ENXIO },
+
+  /* create_server (1.2): the address in .text (GVariant text), the family, backlog in .a,
+   * reuse_port in .b. Loopback only. */
+  { "create_server of a string address", OP_CREATE_SERVER, AF_INET, .text = "'127.0.0.1'",
+    .expect = EXPECT_SOCK, .code = EINVAL },
+  { "create_server of port 65536", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', 65536)", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "create_server of an AF_INET (squu)", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0, uint32 0, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "create_server of flowinfo 1048576", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1', uint16 0, uint32 1048576, uint32 0)", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "create_server of an IPv4 host for AF_INET6", OP_CREATE_SERVER, AF_INET6,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of an unresolvable host", OP_CREATE_SERVER, AF_INET,
+    .text = "('nonexistent.invalid', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of a bad scope", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1%no-such-interface', uint16 0)", .expect = EXPECT_RESOLVER },
+  { "create_server of an unknown family", OP_CREATE_SERVER, 12345,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "create_server of family -1", OP_CREATE_SERVER, -1,
+    .text = "('127.0.0.1', uint16 0)", .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "create_server of an AF_UNIX path in a missing directory", OP_CREATE_SERVER, AF_UNIX,
+    .text = "'/nonexistent-sockobj-dir/x'", .expect = EXPECT_SOCK, .code = ENOENT },
+  { "create_server with backlog G_MININT", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0)", .a = G_MININT, .expect = EXPECT_OK },
+  { "create_server with backlog G_MAXINT", OP_CREATE_SERVER, AF_INET6,
+    .text = "('::1', uint16 0)", .a = G_MAXINT, .expect = EXPECT_OK },
+  { "create_server with reuse_port 2", OP_CREATE_SERVER, AF_INET,
+    .text = "('127.0.0.1', uint16 0)", .b = 2, .expect = EXPECT_OK },
 };
 
 /* Brings a socket of @family/@type to @state; *@keep holds what must stay
@@ -725,6 +880,23 @@ try_call (const BadCall *bad,
         ok = text != NULL;
       }
       goto check;
+    case OP_INET_PTON:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, ':');
+        g_autoptr(GBytes) packed = sock_inet_pton (bad->family,
+                                                   g_str_equal (bad->text, "LONG")
+                                                   ? long_text : bad->text, &error);
+        ok = packed != NULL;
+      }
+      goto check;
+    case OP_INET_NTOP:
+      {
+        /* Lengths past the buffer are refused before it is read. */
+        g_autofree gchar *text = sock_inet_ntop (bad->family, bad->size ? small : NULL,
+                                                 bad->size, &error);
+        ok = text != NULL;
+      }
+      goto check;
     case OP_GETPROTOBYNAME:
       ok = sock_getprotobyname (bad->text, &error) >= 0;
       goto check;
@@ -735,6 +907,66 @@ try_call (const BadCall *bad,
       {
         g_autofree gchar *name = NULL;
         ok = sock_gethostbyaddr (bad->text, &name, NULL, NULL, &error);
+      }
+      goto check;
+    case OP_GETADDRINFO:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, '1');
+        g_autoptr(GVariant) infos = NULL;
+
+        infos = sock_getaddrinfo (g_strcmp0 (bad->text, "LONG") == 0 ? long_text : bad->text,
+                                  bad->port, bad->family, bad->type, (gint) bad->a,
+                                  (gint) bad->b, &error);
+        ok = infos != NULL;
+      }
+      goto check;
+    case OP_IF_NAMETOINDEX:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, 'n');
+        guint index = sock_if_nametoindex (g_str_equal (bad->text, "LONG") ? long_text
+                                           : bad->text, &error);
+
+        ok = index != 0;
+      }
+      goto check;
+    case OP_IF_INDEXTONAME:
+      {
+        g_autofree gchar *name = sock_if_indextoname ((guint) bad->a, &error);
+
+        ok = name != NULL;
+      }
+      goto check;
+    case OP_CREATE_SERVER:
+      {
+        g_autoptr(GVariant) address = g_variant_parse (NULL, bad->text, NULL, NULL, NULL);
+        g_autoptr(SockObject) server = NULL;
+
+        /* No IPv6 here: nothing to check. */
+        if (bad->family == AF_INET6 && !sock_has_ipv6 ())
+          return;
+        g_assert_nonnull (address);
+        server = sock_create_server (address, bad->family, (gint) bad->a, (gboolean) bad->b,
+                                     &error);
+        ok = server != NULL;
+        if (ok && sock_object_get_socket_type (server) != SOCK_STREAM)
+          mismatch ("%s: not a SOCK_STREAM socket", bad->name);
+      }
+      goto check;
+    case OP_GETNAMEINFO:
+      {
+        g_autofree gchar *long_text = g_strnfill (10000, '1');
+        g_autoptr(GVariant) address = NULL;
+        g_autofree gchar *host = NULL;
+        g_autofree gchar *port = NULL;
+
+        if (g_str_equal (bad->text, "LONG"))
+          address = g_variant_ref_sink (g_variant_new ("(sq)", long_text, 80));
+        else
+          address = g_variant_parse (NULL, bad->text, NULL, NULL, NULL);
+        g_assert_nonnull (address);
+        ok = sock_getnameinfo (address, (gint) bad->b, &host, &port, &error);
+        if (!ok && (host != NULL || port != NULL))
+          mismatch ("%s: failed but returned a host or port", bad->name);
       }
       goto check;
     default:
@@ -933,6 +1165,35 @@ test_programmer_errors (void)
 
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*ip_string != NULL*");
   g_assert_null (sock_inet_aton (NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (NULL), ==, 0);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*address != NULL*");
+  g_assert_null (sock_create_server (NULL, AF_INET, -1, FALSE, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_cmpuint (sock_if_nametoindex (NULL, &error), ==, 0);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*address != NULL*");
+  g_assert_false (sock_getnameinfo (NULL, 0, NULL, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*ip_string != NULL*");
+  g_assert_null (sock_inet_pton (AF_INET6, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*packed != NULL*");
+  g_assert_null (sock_inet_ntop (AF_INET6, NULL, 16, &error));
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
 }

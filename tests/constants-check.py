@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Checks the generated sock-constants.h against the running CPython's socket
 # module: every constant CPython defines in the seed's groups (plus SHUT_*)
-# must be there as SOCK_<NAME> with the same value. Output is TAP, one test
+# and in the groups added in 1.2 (TCP_*, IPV6_*, AI_*, NI_*, EAI_*) must be
+# there as SOCK_<NAME> with the same value. Output is TAP, one test
 # per group; a failing group lists each missing or different name.
 #
 # Usage: constants-check.py <builddir>/include/sockobj/sock-constants.h
@@ -13,7 +14,9 @@ import socket
 import sys
 
 GROUPS = ['AF_', 'SOCK_', 'SO_', 'SOMAXCONN', 'MSG_', 'SOL_', 'IPPROTO_',
-          'IPPORT_', 'INADDR_', 'IP_', 'SHUT_']
+          'IPPORT_', 'INADDR_', 'IP_', 'SHUT_',
+          # 1.2
+          'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_']
 
 DEFINE = re.compile(r'^\s*#\s*define\s+SOCK_(\w+)\s+(.+?)\s*$')
 # A literal, optionally negative, optionally with C integer suffixes.
@@ -137,7 +140,9 @@ def main(argv):
 
     # The header must not be empty of the basics either, whatever CPython has.
     basics = ['AF_INET', 'AF_UNIX', 'SOCK_STREAM', 'SOCK_DGRAM', 'SOL_SOCKET',
-              'SO_REUSEADDR', 'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR', 'SOMAXCONN']
+              'SO_REUSEADDR', 'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR', 'SOMAXCONN',
+              'SOCK_NONBLOCK', 'SOCK_CLOEXEC', 'TCP_NODELAY', 'IPV6_V6ONLY',
+              'AI_PASSIVE', 'NI_NUMERICHOST', 'EAI_NONAME']
     missing = [b for b in basics if b not in header]
     if missing:
         failed = True

@@ -4,9 +4,12 @@
  */
 
 #include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -1084,6 +1087,512 @@ test_ipv6_invalid (void)
   g_clear_error (&error);
 }
 
+static void
+test_ipv6_flowinfo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  g_autoptr(GVariant) a_name = NULL;
+  g_autoptr(GVariant) b_name = NULL;
+  g_autoptr(GVariant) from = NULL;
+  const gchar *host = NULL;
+  guint16 port = 0;
+
+  g_test_summary ("AF_INET6 takes flowinfo 0 to 0xfffff; past it, or a scope_id past "
+                  "32 bits, is SOCK_ERROR/EINVAL naming the field (CPython: OverflowError)");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  a = dgram_bound_new (AF_INET6, g_variant_new ("(sq)", "::1", 0), &a_name);
+  b = dgram_bound_new (AF_INET6, g_variant_new ("(sq)", "::1", 0), &b_name);
+  g_variant_get (b_name, "(&squu)", &host, &port, NULL, NULL);
+
+  from = test_datagram_exchange (a, g_variant_new ("(squu)", host, port, 0xfffff, 0), b,
+                                 "flow");
+  g_assert_true (g_variant_equal (from, a_name));
+
+  g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "x", 1, 0,
+                                       g_variant_new ("(squu)", host, port, 0x100000, 0),
+                                       &error), ==, -1);
+  test_assert_sock_error (error, EINVAL);
+  g_assert_nonnull (strstr (error->message, "flowinfo"));
+  g_clear_error (&error);
+
+  g_assert_false (sock_object_connect (a, g_variant_new ("(squt)", host, port, 0,
+                                                         G_GUINT64_CONSTANT (1) << 32),
+                                       &error));
+  test_assert_sock_error (error, EINVAL);
+  g_assert_nonnull (strstr (error->message, "scope_id"));
+}
+
+/* The index of the loopback interface, or 0 (the test skipped) without one
+ * named "lo". */
+static guint
+loopback_index (void)
+{
+  guint index = if_nametoindex ("lo");
+
+  if (index == 0)
+    g_test_skip ("No interface is named \"lo\"");
+  return index;
+}
+
+/* Connects a datagram socket to the link-local @address: nothing is sent.
+ * Linux refuses a link-local peer without a scope with EINVAL, so any other
+ * outcome (ENETUNREACH where lo has no link-local route, or success) shows
+ * that the scope reached the kernel. */
+static void
+assert_link_local_scope_used (GVariant *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+  g_autofree gchar *text = g_variant_print (address, TRUE);
+
+  g_variant_ref_sink (address);
+  g_test_message ("connect %s", text);
+  if (!sock_object_connect (sock, address, &error))
+    {
+      g_assert_true (error->domain == SOCK_ERROR);
+      g_assert_cmpint (error->code, !=, EINVAL);
+    }
+  g_variant_unref (address);
+}
+
+static void
+test_ipv6_scope_id (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  g_autofree gchar *by_index = NULL;
+  guint lo;
+  const gchar *by_name[] = { "::1%lo", "::1%4294967295" };
+
+  g_test_summary ("A scope in the host string, by interface name or index (\"fe80::1%lo\", "
+                  "\"::1%1\"), reaches bind(), connect() and sendto(), as a scope_id in the tuple "
+                  "does; a tuple's scope_id 0 leaves the host's");
+
+  if (skip_without_ipv6 () || (lo = loopback_index ()) == 0)
+    return;
+
+  by_index = g_strdup_printf ("::1%%%u", lo);
+  sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", by_index, 0), &error), error);
+  g_clear_object (&sock);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (by_name); i++)
+    {
+      g_autoptr(GVariant) name = NULL;
+      const gchar *host = NULL;
+
+      sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+      test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", by_name[i], 0), &error),
+                      error);
+      name = sock_object_getsockname (sock, &error);
+      g_assert_no_error (error);
+      g_variant_get (name, "(&squu)", &host, NULL, NULL, NULL);
+      g_assert_cmpstr (host, ==, "::1");
+      g_clear_object (&sock);
+    }
+
+  /* Without any scope, the kernel refuses a link-local peer. */
+  sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+  g_assert_false (sock_object_connect (sock, g_variant_new ("(sq)", "fe80::1", 9), &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  assert_link_local_scope_used (g_variant_new ("(sq)", "fe80::1%lo", 9));
+  assert_link_local_scope_used (g_variant_new ("(squu)", "fe80::1%lo", 9, 0, 0));
+  assert_link_local_scope_used (g_variant_new ("(squu)", "fe80::1", 9, 0, lo));
+  g_free (by_index);
+  by_index = g_strdup_printf ("fe80::1%%%u", lo);
+  assert_link_local_scope_used (g_variant_new ("(sq)", by_index, 9));
+
+  /* sendto() takes the scope too. Nothing is sent without one: that could
+   * leave by another interface. With lo as the scope a datagram, if the
+   * system routes it at all, stays on loopback. */
+  if (sock_object_sendto (sock, (const guint8 *) "x", 1, 0,
+                          g_variant_new ("(sq)", "fe80::1%lo", 9), &error) < 0)
+    {
+      g_assert_true (error->domain == SOCK_ERROR);
+      g_assert_cmpint (error->code, !=, EINVAL);
+    }
+}
+
+static void
+test_ipv6_scope_id_invalid (void)
+{
+  const gchar *bad[] = {
+    "::1%no-such-interface", "::1%", "::1%4294967296", "::1%-1", "::1%1x",
+    "fe80::1%no-such-interface", "::1%lo%lo",
+  };
+
+  g_test_summary ("A scope that is no interface name and no index from 0 to 2^32-1 is "
+                  "SOCK_RESOLVER_ERROR/NOT_FOUND with EAI_NONAME, as glibc and CPython "
+                  "report it, without a name lookup");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SockObject) sock = test_socket_new (AF_INET6, SOCK_DGRAM);
+
+      g_test_message ("bind (\"%s\")", bad[i]);
+      g_assert_false (sock_object_bind (sock, g_variant_new ("(sq)", bad[i], 0), &error));
+      g_assert_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND);
+      g_assert_cmpint (sock_resolver_error_get_eai_code (error), ==, EAI_NONAME);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+}
+
+/* An AF_INET6 socket with IPV6_V6ONLY off bound to the v4-mapped loopback:
+ * a dual-stack listener that stays on loopback. */
+static SockObject *
+dual_stack_listener_new (GVariant **address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = test_socket_new (AF_INET6, SOCK_STREAM);
+
+  test_assert_ok (sock_object_setsockopt (listener, IPPROTO_IPV6, IPV6_V6ONLY, 0, &error),
+                  error);
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "::ffff:127.0.0.1", 0),
+                                    &error), error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
+  *address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&listener);
+}
+
+static void
+test_ipv6_v4_mapped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = NULL;
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GVariant) client_name = NULL;
+  const gchar *host = NULL;
+  guint16 port = 0;
+  guint32 flowinfo = 1, scope_id = 1;
+
+  g_test_summary ("A dual-stack AF_INET6 server reports an IPv4 peer as "
+                  "(\"::ffff:a.b.c.d\", port, 0, 0), as CPython does");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  listener = dual_stack_listener_new (&address);
+  g_variant_get (address, "(&squu)", &host, &port, NULL, NULL);
+  g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+
+  client = test_socket_new (AF_INET, SOCK_STREAM);
+  test_assert_ok (sock_object_connect (client, g_variant_new ("(sq)", "127.0.0.1", port),
+                                       &error), error);
+  client_name = sock_object_getsockname (client, &error);
+  g_assert_no_error (error);
+
+  conn = sock_object_accept (listener, &peer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_type_string (peer), ==, "(squu)");
+  g_variant_get (peer, "(&squu)", &host, &port, &flowinfo, &scope_id);
+  g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+  g_assert_cmpuint (port, ==, test_address_port (client_name));
+  g_assert_cmpuint (flowinfo, ==, 0);
+  g_assert_cmpuint (scope_id, ==, 0);
+  g_clear_pointer (&peer, g_variant_unref);
+
+  peer = sock_object_getpeername (conn, &error);
+  g_assert_no_error (error);
+  g_variant_get (peer, "(&squu)", &host, NULL, NULL, NULL);
+  g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+}
+
+static void
+test_ipv6_v6only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = NULL;
+  gint value = -1;
+
+  g_test_summary ("IPV6_V6ONLY can be set and read back; with it on, a v4-mapped address "
+                  "cannot be bound (EINVAL), with it off it can");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  g_assert_cmpint (SOCK_IPV6_V6ONLY, ==, IPV6_V6ONLY);
+  g_assert_cmpint (SOCK_IPPROTO_IPV6, ==, IPPROTO_IPV6);
+
+  sock = test_socket_new (AF_INET6, SOCK_STREAM);
+  test_assert_ok (sock_object_setsockopt (sock, SOCK_IPPROTO_IPV6, SOCK_IPV6_V6ONLY, 1, &error),
+                  error);
+  test_assert_ok (sock_object_getsockopt (sock, SOCK_IPPROTO_IPV6, SOCK_IPV6_V6ONLY, &value,
+                                          &error), error);
+  g_assert_cmpint (value, ==, 1);
+  g_assert_false (sock_object_bind (sock, g_variant_new ("(sq)", "::ffff:127.0.0.1", 0),
+                                    &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  test_assert_ok (sock_object_setsockopt (sock, SOCK_IPPROTO_IPV6, SOCK_IPV6_V6ONLY, 0, &error),
+                  error);
+  test_assert_ok (sock_object_getsockopt (sock, SOCK_IPPROTO_IPV6, SOCK_IPV6_V6ONLY, &value,
+                                          &error), error);
+  g_assert_cmpint (value, ==, 0);
+  test_assert_ok (sock_object_bind (sock, g_variant_new ("(sq)", "::ffff:127.0.0.1", 0),
+                                    &error), error);
+}
+
+static void
+test_has_ipv6 (void)
+{
+  gint fd;
+  gboolean kernel;
+
+  g_test_summary ("sock_has_ipv6() is TRUE exactly when the kernel can make an AF_INET6 "
+                  "socket, and asking twice gives the same answer");
+
+  fd = socket (AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  kernel = fd >= 0 || (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT);
+  if (fd >= 0)
+    close (fd);
+
+  g_assert_cmpint (sock_has_ipv6 (), ==, kernel);
+  g_assert_cmpint (sock_has_ipv6 (), ==, kernel);
+  if (test_have_ipv6 ())
+    g_assert_true (sock_has_ipv6 ());
+}
+
+/* create_server --------------------------------------------------------------- */
+
+static gint
+get_option (SockObject *sock,
+            gint        level,
+            gint        option)
+{
+  g_autoptr(GError) error = NULL;
+  gint value = -1;
+
+  test_assert_ok (sock_object_getsockopt (sock, level, option, &value, &error), error);
+  return value;
+}
+
+/* Connects a client of @family to @host and the port of @server, accepts it
+ * and returns the client's address as the server saw it. */
+static GVariant *
+connect_to_server (SockObject  *server,
+                   gint         family,
+                   const gchar *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) client = test_socket_new (family, SOCK_STREAM);
+  g_autoptr(SockObject) conn = NULL;
+  g_autoptr(GVariant) name = sock_object_getsockname (server, &error);
+  GVariant *peer = NULL;
+
+  g_assert_no_error (error);
+  test_set_io_timeout (server, TEST_IO_TIMEOUT_SECONDS);
+  test_assert_ok (sock_object_connect (client, g_variant_new ("(sq)", host,
+                                                              test_address_port (name)),
+                                       &error), error);
+  conn = sock_object_accept (server, &peer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  return peer;
+}
+
+static void
+test_create_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(SockObject) other = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("create_server() gives a listening SOCK_STREAM socket with SO_REUSEADDR "
+                  "on; family 0 is AF_INET, as CPython's default; the address is sunk");
+
+  server = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), AF_INET, -1, FALSE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_INET_OBJECT (server));
+  g_assert_cmpint (sock_object_get_family (server), ==, AF_INET);
+  g_assert_cmpint (sock_object_get_socket_type (server), ==, SOCK_STREAM);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_REUSEADDR), ==, 1);
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_REUSEPORT), ==, 0);
+  name = sock_object_getsockname (server, &error);
+  g_assert_no_error (error);
+  assert_inet_address (name, "127.0.0.1", 0);
+  peer = connect_to_server (server, AF_INET, "127.0.0.1");
+  assert_inet_address (peer, "127.0.0.1", 0);
+
+  other = sock_create_server (g_variant_new ("(su)", "127.0.0.1", 0), 0, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (other), ==, AF_INET);
+  g_assert_cmpint (get_option (other, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+}
+
+static void
+test_create_server_reuse_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) first = NULL;
+  g_autoptr(SockObject) second = NULL;
+  g_autoptr(SockObject) third = NULL;
+  g_autoptr(GVariant) name = NULL;
+
+  g_test_summary ("create_server() with reuse_port sets SO_REUSEPORT, so that two servers "
+                  "listen on one port; without it the second is EADDRINUSE");
+
+  first = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), AF_INET, 4, TRUE,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (get_option (first, SOL_SOCKET, SO_REUSEPORT), ==, 1);
+  name = sock_object_getsockname (first, &error);
+  g_assert_no_error (error);
+
+  second = sock_create_server (name, AF_INET, 4, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+
+  third = sock_create_server (name, AF_INET, 4, FALSE, &error);
+  g_assert_null (third);
+  test_assert_sock_error (error, EADDRINUSE);
+  g_assert_true (g_str_has_prefix (error->message, "create_server: "));
+}
+
+static void
+test_create_server_ipv6 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GVariant) peer = NULL;
+
+  g_test_summary ("create_server() of an AF_INET6 address that is not the wildcard turns "
+                  "IPV6_V6ONLY on, as CPython does without dualstack_ipv6");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  server = sock_create_server (g_variant_new ("(squu)", "::1", 0, 0, 0), AF_INET6, -1, FALSE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (server), ==, AF_INET6);
+  g_assert_cmpint (get_option (server, IPPROTO_IPV6, IPV6_V6ONLY), ==, 1);
+  peer = connect_to_server (server, AF_INET6, "::1");
+  assert_inet6_loopback (peer, 0);
+}
+
+static void
+test_create_server_dual_stack (void)
+{
+  const gchar *wildcards[] = { "", "::" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) mapped = NULL;
+  g_autoptr(GVariant) peer = NULL;
+  const gchar *host = NULL;
+
+  g_test_summary ("create_server() of the AF_INET6 wildcard, \"\" or \"::\", is dual-stack "
+                  "(IPV6_V6ONLY off): IPv4 and IPv6 clients connect, the IPv4 one shown as "
+                  "::ffff:127.0.0.1; so is a v4-mapped address, which needs it");
+
+  if (skip_without_ipv6 ())
+    return;
+
+  /* A v4-mapped address, to stay on loopback. */
+  mapped = sock_create_server (g_variant_new ("(sq)", "::ffff:127.0.0.1", 0), AF_INET6, -1,
+                               FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (get_option (mapped, IPPROTO_IPV6, IPV6_V6ONLY), ==, 0);
+  peer = connect_to_server (mapped, AF_INET, "127.0.0.1");
+  g_variant_get (peer, "(&squu)", &host, NULL, NULL, NULL);
+  g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+  g_clear_pointer (&peer, g_variant_unref);
+
+  /* The wildcard listens on every interface for as long as the test runs;
+   * only loopback clients connect. */
+  for (gsize i = 0; i < G_N_ELEMENTS (wildcards); i++)
+    {
+      g_autoptr(SockObject) server = NULL;
+
+      server = sock_create_server (g_variant_new ("(sq)", wildcards[i], 0), AF_INET6, -1,
+                                   FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (get_option (server, IPPROTO_IPV6, IPV6_V6ONLY), ==, 0);
+
+      peer = connect_to_server (server, AF_INET, "127.0.0.1");
+      g_variant_get (peer, "(&squu)", &host, NULL, NULL, NULL);
+      g_assert_cmpstr (host, ==, "::ffff:127.0.0.1");
+      g_clear_pointer (&peer, g_variant_unref);
+
+      peer = connect_to_server (server, AF_INET6, "::1");
+      assert_inet6_loopback (peer, 0);
+      g_clear_pointer (&peer, g_variant_unref);
+    }
+}
+
+static void
+test_create_server_unix (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autofree gchar *dir = test_tmpdir_new ();
+  g_autofree gchar *path = g_build_filename (dir, "server", NULL);
+
+  g_test_summary ("create_server() takes AF_UNIX too, as CPython's does");
+
+  server = sock_create_server (g_variant_new_string (path), AF_UNIX, 1, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_UNIX_OBJECT (server));
+  g_assert_cmpint (get_option (server, SOL_SOCKET, SO_ACCEPTCONN), ==, 1);
+  g_clear_object (&server);
+  test_tmpdir_remove (dir);
+}
+
+static void
+test_create_server_errors (void)
+{
+  guint fds = test_count_open_fds ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) server = NULL;
+
+  g_test_summary ("create_server() failures give the failing call's error with "
+                  "\"create_server: \" in front, and leave no descriptor open");
+
+  server = sock_create_server (g_variant_new_string ("127.0.0.1"), AF_INET, -1, FALSE, &error);
+  g_assert_null (server);
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+
+  server = sock_create_server (g_variant_new ("(sq)", "127.0.0.1", 0), 12345, -1, FALSE,
+                               &error);
+  g_assert_null (server);
+  g_assert_true (error->domain == SOCK_ERROR);
+  g_clear_error (&error);
+
+  server = sock_create_server (g_variant_new ("(sq)", "nonexistent.invalid", 0), AF_INET, -1,
+                               FALSE, &error);
+  g_assert_null (server);
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+  g_clear_error (&error);
+
+  /* Not an address of this machine. */
+  server = sock_create_server (g_variant_new ("(sq)", "192.0.2.1", 0), AF_INET, -1, FALSE,
+                               &error);
+  g_assert_null (server);
+  test_assert_sock_error (error, EADDRNOTAVAIL);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (test_count_open_fds (), ==, fds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1115,6 +1624,18 @@ main (int   argc,
   g_test_add_func ("/inet/echo/ipv6-tcp", test_ipv6_tcp);
   g_test_add_func ("/inet/echo/ipv6-udp", test_ipv6_udp);
   g_test_add_func ("/inet/bind/ipv6-invalid", test_ipv6_invalid);
+  g_test_add_func ("/inet/ipv6/flowinfo", test_ipv6_flowinfo);
+  g_test_add_func ("/inet/ipv6/scope_id/valid", test_ipv6_scope_id);
+  g_test_add_func ("/inet/ipv6/scope_id/invalid", test_ipv6_scope_id_invalid);
+  g_test_add_func ("/inet/ipv6/v4-mapped", test_ipv6_v4_mapped);
+  g_test_add_func ("/inet/ipv6/v6only", test_ipv6_v6only);
+  g_test_add_func ("/inet/has_ipv6", test_has_ipv6);
+  g_test_add_func ("/inet/create_server/basic", test_create_server);
+  g_test_add_func ("/inet/create_server/reuse_port", test_create_server_reuse_port);
+  g_test_add_func ("/inet/create_server/ipv6", test_create_server_ipv6);
+  g_test_add_func ("/inet/create_server/dual-stack", test_create_server_dual_stack);
+  g_test_add_func ("/inet/create_server/unix", test_create_server_unix);
+  g_test_add_func ("/inet/create_server/errors", test_create_server_errors);
 
   return g_test_run ();
 }

@@ -7,7 +7,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -299,6 +303,540 @@ test_getservbyname (void)
   g_assert_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND);
 }
 
+/* getaddrinfo ----------------------------------------------------------------- */
+
+static void
+assert_gai_error (const GError *error,
+                  gint          code,
+                  gint          eai_code)
+{
+  g_assert_error (error, SOCK_RESOLVER_ERROR, code);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (error), ==, eai_code);
+  g_assert_cmpstr (error->message, !=, "");
+}
+
+/* The one element of @infos whose type is @type, asserting there is one. */
+static GVariant *
+addrinfo_of_type (GVariant *infos,
+                  gint      type)
+{
+  GVariant *found = NULL;
+
+  g_assert_cmpstr (g_variant_get_type_string (infos), ==, "a(iiisv)");
+  for (gsize i = 0; i < g_variant_n_children (infos); i++)
+    {
+      g_autoptr(GVariant) info = g_variant_get_child_value (infos, i);
+      gint got_type;
+
+      g_variant_get_child (info, 1, "i", &got_type);
+      if (got_type == type)
+        {
+          g_assert_null (found);
+          found = g_steal_pointer (&info);
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+assert_addrinfo (GVariant    *info,
+                 gint         family,
+                 gint         type,
+                 gint         proto,
+                 const gchar *address_text)
+{
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) expected = NULL;
+  gint got_family, got_type, got_proto;
+
+  g_variant_get (info, "(iii&sv)", &got_family, &got_type, &got_proto, NULL, &address);
+  g_assert_cmpint (got_family, ==, family);
+  g_assert_cmpint (got_type, ==, type);
+  g_assert_cmpint (got_proto, ==, proto);
+  expected = g_variant_parse (NULL, address_text, NULL, NULL, NULL);
+  g_assert_nonnull (expected);
+  if (!g_variant_equal (address, expected))
+    {
+      g_autofree gchar *got = g_variant_print (address, TRUE);
+      g_error ("address %s, expected %s", got, address_text);
+    }
+}
+
+static void
+test_getaddrinfo_localhost (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) infos = NULL;
+
+  g_test_summary ("getaddrinfo(\"localhost\", \"80\", AF_INET, SOCK_STREAM) gives "
+                  "(AF_INET, SOCK_STREAM, IPPROTO_TCP, \"\", (\"127.0.0.1\", 80)) and only "
+                  "AF_INET (sq) addresses");
+
+  infos = sock_getaddrinfo ("localhost", "80", AF_INET, SOCK_STREAM, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (infos);
+  g_assert_false (g_variant_is_floating (infos));
+  g_assert_cmpstr (g_variant_get_type_string (infos), ==, "a(iiisv)");
+  g_assert_cmpuint (g_variant_n_children (infos), >=, 1);
+
+  for (gsize i = 0; i < g_variant_n_children (infos); i++)
+    {
+      g_autoptr(GVariant) info = g_variant_get_child_value (infos, i);
+      g_autoptr(GVariant) address = NULL;
+      const gchar *canonname = NULL;
+      gint family, type, proto;
+
+      g_variant_get (info, "(iii&sv)", &family, &type, &proto, &canonname, &address);
+      g_assert_cmpint (family, ==, AF_INET);
+      g_assert_cmpint (type, ==, SOCK_STREAM);
+      g_assert_cmpint (proto, ==, IPPROTO_TCP);
+      g_assert_cmpstr (canonname, ==, "");
+      g_assert_cmpstr (g_variant_get_type_string (address), ==, "(sq)");
+    }
+
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (infos, 0);
+
+    assert_addrinfo (first, AF_INET, SOCK_STREAM, IPPROTO_TCP, "('127.0.0.1', uint16 80)");
+  }
+}
+
+static void
+test_getaddrinfo_numeric (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) infos = NULL;
+  g_autoptr(GVariant) info = NULL;
+  g_autofree gchar *scoped = NULL;
+  guint lo = if_nametoindex ("lo");
+
+  g_test_summary ("getaddrinfo() of numeric hosts and ports, with AI_NUMERICHOST and "
+                  "AI_NUMERICSERV: IPv4 as (sq), IPv6 as (squu) with the scope of "
+                  "\"fe80::1%lo\"; with type 0, one element per socket type");
+
+  infos = sock_getaddrinfo ("127.0.0.1", "8080", 0, SOCK_DGRAM, 0,
+                            AI_NUMERICHOST | AI_NUMERICSERV, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (infos), ==, 1);
+  info = addrinfo_of_type (infos, SOCK_DGRAM);
+  assert_addrinfo (info, AF_INET, SOCK_DGRAM, IPPROTO_UDP, "('127.0.0.1', uint16 8080)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo ("::1", "65535", 0, SOCK_STREAM, 0, AI_NUMERICHOST, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET6, SOCK_STREAM, IPPROTO_TCP,
+                   "('::1', uint16 65535, uint32 0, uint32 0)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  /* Type 0: stream, datagram and raw, as CPython lists them. */
+  infos = sock_getaddrinfo ("127.0.0.1", "0", AF_INET, 0, 0, AI_NUMERICHOST, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  g_clear_pointer (&info, g_variant_unref);
+  info = addrinfo_of_type (infos, SOCK_DGRAM);
+  assert_addrinfo (info, AF_INET, SOCK_DGRAM, IPPROTO_UDP, "('127.0.0.1', uint16 0)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  if (lo == 0)
+    {
+      g_test_message ("No interface is named \"lo\": no scope checked");
+      return;
+    }
+  infos = sock_getaddrinfo ("fe80::1%lo", "80", AF_INET6, SOCK_STREAM, 0, AI_NUMERICHOST,
+                            &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  scoped = g_strdup_printf ("('fe80::1', uint16 80, uint32 0, uint32 %u)", lo);
+  assert_addrinfo (info, AF_INET6, SOCK_STREAM, IPPROTO_TCP, scoped);
+}
+
+static void
+test_getaddrinfo_passive (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) infos = NULL;
+  g_autoptr(GVariant) info = NULL;
+
+  g_test_summary ("getaddrinfo() with a NULL host gives the wildcard with AI_PASSIVE and "
+                  "the loopback address without; a NULL port is port 0");
+
+  infos = sock_getaddrinfo (NULL, "0", AF_INET, SOCK_STREAM, 0, AI_PASSIVE, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, "('0.0.0.0', uint16 0)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo (NULL, "7", AF_INET6, SOCK_STREAM, 0, AI_PASSIVE, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET6, SOCK_STREAM, IPPROTO_TCP,
+                   "('::', uint16 7, uint32 0, uint32 0)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo (NULL, "7", AF_INET, SOCK_STREAM, 0, 0, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, "('127.0.0.1', uint16 7)");
+  g_clear_pointer (&info, g_variant_unref);
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo ("127.0.0.1", NULL, AF_INET, SOCK_STREAM, 0, 0, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, "('127.0.0.1', uint16 0)");
+}
+
+static void
+test_getaddrinfo_canonname (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) infos = NULL;
+
+  g_test_summary ("getaddrinfo() with AI_CANONNAME puts the canonical name in the first "
+                  "element only, \"\" in the others; a service name becomes its port");
+
+  infos = sock_getaddrinfo ("localhost", "80", AF_INET, 0, 0, AI_CANONNAME, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (infos), >=, 2);
+
+  for (gsize i = 0; i < g_variant_n_children (infos); i++)
+    {
+      g_autoptr(GVariant) address = NULL;
+      const gchar *canonname = NULL;
+      guint16 port = 0;
+
+      g_variant_get_child (infos, i, "(iii&sv)", NULL, NULL, NULL, &canonname, &address);
+      if (i == 0)
+        g_assert_cmpstr (canonname, ==, "localhost");
+      else
+        g_assert_cmpstr (canonname, ==, "");
+      g_variant_get (address, "(&sq)", NULL, &port);
+      g_assert_cmpuint (port, ==, 80);
+    }
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo ("127.0.0.1", "http", AF_INET, SOCK_STREAM, 0, 0, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) info = addrinfo_of_type (infos, SOCK_STREAM);
+
+    assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, "('127.0.0.1', uint16 80)");
+  }
+}
+
+static void
+test_getaddrinfo_v4mapped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) infos = NULL;
+  g_autoptr(GVariant) info = NULL;
+
+  g_test_summary ("getaddrinfo() of an IPv4 address for AF_INET6: EAI_ADDRFAMILY, or with "
+                  "AI_V4MAPPED (\"::ffff:127.0.0.1\", port, 0, 0)");
+
+  infos = sock_getaddrinfo ("127.0.0.1", "80", AF_INET6, SOCK_STREAM, 0, AI_V4MAPPED, &error);
+  g_assert_no_error (error);
+  info = addrinfo_of_type (infos, SOCK_STREAM);
+  assert_addrinfo (info, AF_INET6, SOCK_STREAM, IPPROTO_TCP,
+                   "('::ffff:127.0.0.1', uint16 80, uint32 0, uint32 0)");
+  g_clear_pointer (&infos, g_variant_unref);
+
+  infos = sock_getaddrinfo ("127.0.0.1", "80", AF_INET6, SOCK_STREAM, 0, 0, &error);
+  g_assert_null (infos);
+  assert_gai_error (error, SOCK_RESOLVER_ERROR_NOT_FOUND, EAI_ADDRFAMILY);
+}
+
+static void
+test_getaddrinfo_errors (void)
+{
+  const struct {
+    const gchar *host, *port;
+    gint family, type, proto, flags;
+    gint code, eai_code;
+  } cases[] = {
+    { NULL, NULL, 0, 0, 0, 0, SOCK_RESOLVER_ERROR_NOT_FOUND, EAI_NONAME },
+    { UNRESOLVABLE, "80", 0, SOCK_STREAM, 0, 0, SOCK_RESOLVER_ERROR_NOT_FOUND, EAI_NONAME },
+    { "localhost", "no-such-service", 0, SOCK_STREAM, 0, 0, SOCK_RESOLVER_ERROR_NOT_FOUND,
+      EAI_SERVICE },
+    { "localhost", "80", 12345, 0, 0, 0, SOCK_RESOLVER_ERROR_FAILED, EAI_FAMILY },
+    { "localhost", "80", AF_UNIX, 0, 0, 0, SOCK_RESOLVER_ERROR_FAILED, EAI_FAMILY },
+    { "localhost", "80", 0, 12345, 0, 0, SOCK_RESOLVER_ERROR_FAILED, EAI_SOCKTYPE },
+    { "localhost", "80", 0, SOCK_STREAM, IPPROTO_UDP, 0, SOCK_RESOLVER_ERROR_FAILED,
+      EAI_SOCKTYPE },
+    { "localhost", "80", 0, 0, 0, -1, SOCK_RESOLVER_ERROR_FAILED, EAI_BADFLAGS },
+    { "localhost", "80", 0, 0, 0, AI_NUMERICHOST, SOCK_RESOLVER_ERROR_NOT_FOUND, EAI_NONAME },
+    { "127.0.0.1", "http", 0, SOCK_STREAM, 0, AI_NUMERICSERV, SOCK_RESOLVER_ERROR_NOT_FOUND,
+      EAI_NONAME },
+    { "fe80::1%no-such-interface", "80", 0, 0, 0, AI_NUMERICHOST,
+      SOCK_RESOLVER_ERROR_NOT_FOUND, EAI_NONAME },
+  };
+
+  g_test_summary ("getaddrinfo() failures are SOCK_RESOLVER_ERROR with the 1.0 code and "
+                  "the EAI_* code CPython's gaierror carries");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) infos = NULL;
+
+      g_test_message ("getaddrinfo (%s, %s, %d, %d, %d, %d)", cases[i].host, cases[i].port,
+                      cases[i].family, cases[i].type, cases[i].proto, cases[i].flags);
+      infos = sock_getaddrinfo (cases[i].host, cases[i].port, cases[i].family, cases[i].type,
+                                cases[i].proto, cases[i].flags, &error);
+      g_assert_null (infos);
+      assert_gai_error (error, cases[i].code, cases[i].eai_code);
+      if (cases[i].host != NULL)
+        g_assert_nonnull (strstr (error->message, cases[i].host));
+    }
+}
+
+static void
+test_getaddrinfo_port_range (void)
+{
+  const gchar *bad[] = { "65536", "99999999999999999999999", "+65536", " 65536", "0065536" };
+  const struct { const gchar *port; guint16 number; } good[] = {
+    { "65535", 65535 }, { "+80", 80 }, { " 80", 80 }, { "080", 80 }, { "0", 0 }, { "", 0 },
+  };
+
+  g_test_summary ("getaddrinfo() refuses a numeric port past 65535 with EINVAL, in every "
+                  "spelling the C library reads as a number, where it would wrap it around");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) infos = sock_getaddrinfo ("127.0.0.1", bad[i], 0, 0, 0, 0, &error);
+
+      g_assert_null (infos);
+      test_assert_sock_error (error, EINVAL);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+
+  /* What the C library reads as a number, in range. */
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) infos = NULL;
+      g_autoptr(GVariant) info = NULL;
+      g_autofree gchar *expected = NULL;
+
+      g_test_message ("port \"%s\"", good[i].port);
+      infos = sock_getaddrinfo ("127.0.0.1", good[i].port, AF_INET, SOCK_STREAM, 0, 0, &error);
+      g_assert_no_error (error);
+      info = addrinfo_of_type (infos, SOCK_STREAM);
+      expected = g_strdup_printf ("('127.0.0.1', uint16 %u)", good[i].number);
+      assert_addrinfo (info, AF_INET, SOCK_STREAM, IPPROTO_TCP, expected);
+    }
+}
+
+/* getnameinfo ----------------------------------------------------------------- */
+
+static void
+assert_nameinfo (GVariant    *address,
+                 gint         flags,
+                 const gchar *host,
+                 const gchar *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *got_host = NULL;
+  g_autofree gchar *got_port = NULL;
+  g_autofree gchar *text = g_variant_print (address, TRUE);
+
+  g_test_message ("getnameinfo (%s, %d)", text, flags);
+  test_assert_ok (sock_getnameinfo (address, flags, &got_host, &got_port, &error), error);
+  g_assert_cmpstr (got_host, ==, host);
+  g_assert_cmpstr (got_port, ==, port);
+}
+
+static void
+test_getnameinfo_numeric (void)
+{
+  const gint numeric = NI_NUMERICHOST | NI_NUMERICSERV;
+  g_autofree gchar *scoped = NULL;
+  guint lo = if_nametoindex ("lo");
+
+  g_test_summary ("getnameinfo() with NI_NUMERICHOST | NI_NUMERICSERV gives the numeric "
+                  "forms back, for (sq), (si), (su) and (squu), with any IPv6 scope");
+
+  assert_nameinfo (g_variant_new ("(sq)", "127.0.0.1", 80), numeric, "127.0.0.1", "80");
+  assert_nameinfo (g_variant_new ("(si)", "127.0.0.1", 65535), numeric, "127.0.0.1", "65535");
+  assert_nameinfo (g_variant_new ("(su)", "10.1.2.3", 0), numeric, "10.1.2.3", "0");
+  /* The forms the C library reads numerically, as in CPython. */
+  assert_nameinfo (g_variant_new ("(sq)", "127.1", 80), numeric, "127.0.0.1", "80");
+  assert_nameinfo (g_variant_new ("(sq)", "::1", 80), numeric, "::1", "80");
+  assert_nameinfo (g_variant_new ("(squu)", "::1", 80, 0xfffff, 0), numeric, "::1", "80");
+  assert_nameinfo (g_variant_new ("(squu)", "::ffff:127.0.0.1", 1, 0, 0), numeric,
+                   "::ffff:127.0.0.1", "1");
+
+  if (lo == 0)
+    {
+      g_test_message ("No interface is named \"lo\": no scope checked");
+      return;
+    }
+  assert_nameinfo (g_variant_new ("(sq)", "fe80::1%lo", 80), numeric, "fe80::1%lo", "80");
+  assert_nameinfo (g_variant_new ("(squu)", "fe80::1%lo", 80, 0, 0), numeric,
+                   "fe80::1%lo", "80");
+  assert_nameinfo (g_variant_new ("(squu)", "fe80::1", 80, 0, lo), numeric, "fe80::1%lo",
+                   "80");
+  scoped = g_strdup_printf ("fe80::1%%%u", lo);
+  assert_nameinfo (g_variant_new ("(sq)", scoped, 80), numeric, "fe80::1%lo", "80");
+  /* glibc names the scope of link-local addresses only; others get the
+   * index. */
+  g_free (scoped);
+  scoped = g_strdup_printf ("::1%%%u", lo);
+  assert_nameinfo (g_variant_new ("(sq)", "::1%lo", 80), numeric, scoped, "80");
+}
+
+static void
+test_getnameinfo_lookup (void)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  gchar host[NI_MAXHOST], serv[NI_MAXSERV];
+
+  g_test_summary ("getnameinfo() of 127.0.0.1 names the host and the service as the C "
+                  "library does (\"localhost\", \"http\" on most systems), NI_DGRAM "
+                  "choosing the UDP service");
+
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sin.sin_port = htons (80);
+  g_assert_cmpint (getnameinfo ((struct sockaddr *) &sin, sizeof sin, host, sizeof host,
+                                serv, sizeof serv, 0), ==, 0);
+  assert_nameinfo (g_variant_new ("(sq)", "127.0.0.1", 80), 0, host, serv);
+  assert_nameinfo (g_variant_new ("(sq)", "127.0.0.1", 80), NI_NUMERICHOST, "127.0.0.1",
+                   serv);
+  assert_nameinfo (g_variant_new ("(sq)", "127.0.0.1", 80), NI_NAMEREQD | NI_NUMERICSERV,
+                   host, "80");
+
+  sin.sin_port = htons (53);
+  g_assert_cmpint (getnameinfo ((struct sockaddr *) &sin, sizeof sin, host, sizeof host,
+                                serv, sizeof serv, NI_DGRAM), ==, 0);
+  assert_nameinfo (g_variant_new ("(sq)", "127.0.0.1", 53), NI_DGRAM, host, serv);
+
+  /* Both out arguments are optional. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    test_assert_ok (sock_getnameinfo (g_variant_new ("(sq)", "127.0.0.1", 80),
+                                      NI_NUMERICHOST, NULL, NULL, &error), error);
+  }
+}
+
+static void
+test_getnameinfo_invalid (void)
+{
+  const struct { const gchar *address; gint flags; gint eai_code; } resolver[] = {
+    /* A name is not looked up, as in CPython. */
+    { "('localhost', uint16 80)", 0, EAI_NONAME },
+    { "('" UNRESOLVABLE "', uint16 80)", 0, EAI_NONAME },
+    { "('', uint16 80)", 0, EAI_NONAME },
+    { "('<broadcast>', uint16 80)", 0, EAI_NONAME },
+    { "('127.0.0.1 ', uint16 80)", 0, EAI_NONAME },
+    { "('::1%no-such-interface', uint16 80)", 0, EAI_NONAME },
+    { "('127.0.0.1', uint16 80)", -1, EAI_BADFLAGS },
+  };
+  const gchar *invalid[] = {
+    "('127.0.0.1', uint16 80, uint32 0, uint32 0)",
+    "('::1', uint16 80, uint32 1048576, uint32 0)",
+    "('::1', uint16 80, uint32 0, int64 4294967296)",
+    "('127.0.0.1', -1)",
+    "('127.0.0.1', 65536)",
+    "'127.0.0.1'",
+    "('127.0.0.1',)",
+    "('::1', uint16 80, uint32 0)",
+    "(1, uint16 80)",
+    "[byte 0x31]",
+  };
+
+  g_test_summary ("getnameinfo() of a host that is not numeric, or with bad flags, is "
+                  "SOCK_RESOLVER_ERROR (EAI_NONAME, EAI_BADFLAGS); an address of the wrong "
+                  "shape or range, or (squu) with an IPv4 host, is SOCK_ERROR/EINVAL");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (resolver); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) address = g_variant_parse (NULL, resolver[i].address, NULL, NULL,
+                                                     NULL);
+      g_autofree gchar *host = NULL;
+      g_autofree gchar *port = NULL;
+
+      g_test_message ("getnameinfo (%s, %d)", resolver[i].address, resolver[i].flags);
+      g_assert_false (sock_getnameinfo (address, resolver[i].flags, &host, &port, &error));
+      g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+      g_assert_cmpint (sock_resolver_error_get_eai_code (error), ==, resolver[i].eai_code);
+      g_assert_null (host);
+      g_assert_null (port);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) address = g_variant_parse (NULL, invalid[i], NULL, NULL, NULL);
+      g_autofree gchar *host = NULL;
+
+      g_test_message ("getnameinfo (%s)", invalid[i]);
+      g_assert_nonnull (address);
+      g_assert_false (sock_getnameinfo (address, NI_NUMERICHOST, &host, NULL, &error));
+      test_assert_sock_error (error, EINVAL);
+      g_assert_null (host);
+    }
+}
+
+/* resolver_error_get_eai_code ------------------------------------------------ */
+
+static void
+test_resolver_error_get_eai_code (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) copy = NULL;
+  g_autoptr(GError) rebuilt = NULL;
+  g_autoptr(GError) h_error = NULL;
+  g_autoptr(GError) h_rebuilt = NULL;
+  g_autoptr(GError) other = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *name = NULL;
+
+  g_test_summary ("A getaddrinfo() failure carries its EAI_* code, through g_error_copy() "
+                  "and, read from the message, through an error rebuilt from domain, code "
+                  "and message; other errors give 0");
+
+  address = sock_gethostbyname (UNRESOLVABLE, &error);
+  g_assert_null (address);
+  g_assert_error (error, SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_NOT_FOUND);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (error), ==, EAI_NONAME);
+  g_assert_cmpint (SOCK_EAI_NONAME, ==, EAI_NONAME);
+
+  copy = g_error_copy (error);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (copy), ==, EAI_NONAME);
+
+  /* What PyGObject hands back to C. */
+  rebuilt = g_error_new_literal (error->domain, error->code, error->message);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (rebuilt), ==, EAI_NONAME);
+
+  /* gethostbyname_ex() reports h_errno, not an EAI_* code. */
+  g_assert_false (sock_gethostbyname_ex (UNRESOLVABLE, &name, NULL, NULL, &h_error));
+  g_assert_true (h_error->domain == SOCK_RESOLVER_ERROR);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (h_error), ==, 0);
+  h_rebuilt = g_error_new_literal (h_error->domain, h_error->code, h_error->message);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (h_rebuilt), ==, 0);
+
+  g_assert_cmpint (sock_getprotobyname ("no-such-protocol", &other), ==, -1);
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+  g_clear_error (&other);
+
+  other = g_error_new_literal (SOCK_ERROR, EINVAL, "Name or service not known");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+  g_clear_error (&other);
+
+  other = g_error_new_literal (SOCK_RESOLVER_ERROR, SOCK_RESOLVER_ERROR_FAILED, "anything");
+  g_assert_cmpint (sock_resolver_error_get_eai_code (other), ==, 0);
+}
+
 /* Threads ------------------------------------------------------------------- */
 
 typedef struct
@@ -416,6 +954,17 @@ main (int   argc,
   g_test_add_func ("/resolver/getprotobyname/known-and-unknown", test_getprotobyname);
   g_test_add_func ("/resolver/getservbyname/known-and-unknown", test_getservbyname);
   g_test_add_func ("/resolver/gethostbyname_ex/threads", test_threads);
+  g_test_add_func ("/resolver/getaddrinfo/localhost", test_getaddrinfo_localhost);
+  g_test_add_func ("/resolver/getaddrinfo/numeric", test_getaddrinfo_numeric);
+  g_test_add_func ("/resolver/getaddrinfo/passive", test_getaddrinfo_passive);
+  g_test_add_func ("/resolver/getaddrinfo/canonname", test_getaddrinfo_canonname);
+  g_test_add_func ("/resolver/getaddrinfo/v4mapped", test_getaddrinfo_v4mapped);
+  g_test_add_func ("/resolver/getaddrinfo/errors", test_getaddrinfo_errors);
+  g_test_add_func ("/resolver/getaddrinfo/port-range", test_getaddrinfo_port_range);
+  g_test_add_func ("/resolver/getnameinfo/numeric", test_getnameinfo_numeric);
+  g_test_add_func ("/resolver/getnameinfo/lookup", test_getnameinfo_lookup);
+  g_test_add_func ("/resolver/getnameinfo/invalid", test_getnameinfo_invalid);
+  g_test_add_func ("/resolver/resolver_error_get_eai_code", test_resolver_error_get_eai_code);
 
   return g_test_run ();
 }

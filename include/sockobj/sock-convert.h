@@ -30,5 +30,14 @@ SOCK_AVAILABLE_IN_ALL
 gchar  *sock_inet_ntoa  (const guint8  *packed,
                          gsize          length,
                          GError       **error);
+SOCK_AVAILABLE_IN_1_2
+GBytes *sock_inet_pton  (gint           family,
+                         const gchar   *ip_string,
+                         GError       **error);
+SOCK_AVAILABLE_IN_1_2
+gchar  *sock_inet_ntop  (gint           family,
+                         const guint8  *packed,
+                         gsize          length,
+                         GError       **error);
 
 G_END_DECLS

@@ -33,7 +33,9 @@ G_BEGIN_DECLS
  * SOCK_RESOLVER_ERROR:
  *
  * The error domain of name-resolution failures; codes are
- * [error@Sock.ResolverError] values, not `errno` values.
+ * [error@Sock.ResolverError] values, not `errno` values. The exact
+ * `EAI_*` reason of a `getaddrinfo()` or `getnameinfo()` failure is
+ * [func@Sock.ResolverError.get_eai_code].
  *
  * Since: 1.0
  */
@@ -62,5 +64,8 @@ SOCK_AVAILABLE_IN_ALL
 GQuark sock_error_quark          (void);
 SOCK_AVAILABLE_IN_ALL
 GQuark sock_resolver_error_quark (void);
+
+SOCK_AVAILABLE_IN_1_2
+gint   sock_resolver_error_get_eai_code (const GError *error);
 
 G_END_DECLS

@@ -41,5 +41,19 @@ SOCK_AVAILABLE_IN_ALL
 gint     sock_getservbyname    (const gchar  *service,
                                 const gchar  *protocol,
                                 GError      **error);
+SOCK_AVAILABLE_IN_1_2
+GVariant *sock_getaddrinfo     (const gchar  *host,
+                                const gchar  *port,
+                                gint          family,
+                                gint          type,
+                                gint          proto,
+                                gint          flags,
+                                GError      **error);
+SOCK_AVAILABLE_IN_1_2
+gboolean sock_getnameinfo      (GVariant     *address,
+                                gint          flags,
+                                gchar       **host,
+                                gchar       **port,
+                                GError      **error);
 
 G_END_DECLS

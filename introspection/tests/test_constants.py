@@ -1,5 +1,5 @@
-# Every constant CPython's socket module defines here in the seed's groups
-# is Sock.<NAME>, with the same value.
+# Every constant CPython's socket module defines here in the seed's groups,
+# and in the groups added in 1.2, is Sock.<NAME>, with the same value.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -9,7 +9,9 @@ import unittest
 from sockgi import Sock
 
 PREFIXES = ('AF_', 'SOCK_', 'SO_', 'MSG_', 'SOL_', 'IPPROTO_', 'IPPORT_',
-            'INADDR_', 'IP_')
+            'INADDR_', 'IP_',
+            # 1.2
+            'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_')
 EXTRA = ('SOMAXCONN', 'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR')
 
 
@@ -27,7 +29,9 @@ class ConstantsTest(unittest.TestCase):
         # A sanity check that the filter above found the groups at all.
         for name in ('AF_INET', 'AF_UNIX', 'SOCK_STREAM', 'SO_REUSEADDR',
                      'SOMAXCONN', 'MSG_PEEK', 'SOL_SOCKET', 'IPPROTO_TCP',
-                     'IPPORT_RESERVED', 'INADDR_ANY', 'IP_TTL', 'SHUT_RDWR'):
+                     'IPPORT_RESERVED', 'INADDR_ANY', 'IP_TTL', 'SHUT_RDWR',
+                     'TCP_NODELAY', 'IPV6_V6ONLY', 'AI_PASSIVE', 'NI_NUMERICHOST',
+                     'EAI_NONAME'):
             self.assertIn(name, constants)
 
         missing = sorted(name for name in constants if not hasattr(Sock, name))
@@ -54,6 +58,13 @@ class ConstantsTest(unittest.TestCase):
     def test_values_are_plain_ints(self):
         for name in cpython_constants():
             self.assertIsInstance(getattr(Sock, name), int, name)
+
+    def test_negative_values_keep_their_sign(self):
+        # The EAI_* codes are negative on glibc; the GIR must not make them
+        # unsigned.
+        self.assertEqual(Sock.EAI_NONAME, socket.EAI_NONAME)
+        self.assertLess(Sock.EAI_NONAME, 0)
+        self.assertEqual(Sock.EAI_SYSTEM, socket.EAI_SYSTEM)
 
     def test_shutdown_constants(self):
         self.assertEqual((Sock.SHUT_RD, Sock.SHUT_WR, Sock.SHUT_RDWR), (0, 1, 2))

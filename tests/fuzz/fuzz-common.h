@@ -24,7 +24,9 @@
  * the C library's for the library's calls too, and forces AI_NUMERICHOST:
  * numeric hosts of every spelling glibc knows ("127.1", "0x7f.1",
  * "fe80::1%lo") are parsed as usual, anything else fails at once with
- * EAI_NONAME, as an unknown name would. */
+ * EAI_NONAME, as an unknown name would. AI_NUMERICSERV likewise keeps
+ * service names away from /etc/services; getnameinfo() below is forced
+ * numeric the same way. */
 typedef int (*GetaddrinfoFunc) (const char *, const char *, const struct addrinfo *,
                                 struct addrinfo **);
 
@@ -41,8 +43,28 @@ getaddrinfo (const char             *node,
     real = (GetaddrinfoFunc) dlsym (RTLD_NEXT, "getaddrinfo");
   if (hints != NULL)
     numeric = *hints;
-  numeric.ai_flags |= AI_NUMERICHOST;
+  numeric.ai_flags |= AI_NUMERICHOST | AI_NUMERICSERV;
   return real (node, service, &numeric, res);
+}
+
+typedef int (*GetnameinfoFunc) (const struct sockaddr *, socklen_t, char *, socklen_t, char *,
+                                socklen_t, int);
+
+int
+getnameinfo (const struct sockaddr *addr,
+             socklen_t              addrlen,
+             char                  *host,
+             socklen_t              hostlen,
+             char                  *serv,
+             socklen_t              servlen,
+             int                    flags)
+{
+  static GetnameinfoFunc real;
+
+  if (real == NULL)
+    real = (GetnameinfoFunc) dlsym (RTLD_NEXT, "getnameinfo");
+  return real (addr, addrlen, host, hostlen, serv, servlen,
+               flags | NI_NUMERICHOST | NI_NUMERICSERV);
 }
 
 /* A contract violation is a crash, so that libFuzzer reports and keeps the

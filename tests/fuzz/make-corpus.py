@@ -51,6 +51,14 @@ addresses = [
     (INET6, '(squu)', ('fe80::1%lo', 0, 0xfffff, 1)),
     (INET6, '(squu)', ('::', 0, 0x100000, 0)),
     (INET6, '(sqt)', ('::ffff:127.0.0.1', 0, 1)),
+    # Scopes the library reads itself (1.2).
+    (INET6, '(sq)', ('::1%lo', 0)),
+    (INET6, '(sq)', ('::1%1', 0)),
+    (INET6, '(sq)', ('fe80::1%4294967295', 0)),
+    (INET6, '(sq)', ('fe80::1%4294967296', 0)),
+    (INET6, '(sq)', ('fe80::1%', 0)),
+    (INET6, '(squu)', ('fe80::1%lo', 0, 0, 0)),
+    (INET6, '(sq)', ('::ffff:1.2.3.4%lo', 0)),
     (UNIX, 's', '/nonexistent-sockobj-dir/socket'),
     (UNIX, 's', ''),
     (UNIX, 'ay', b'\0sockobj-fuzz'),
@@ -64,8 +72,46 @@ for family, type_string, value in addresses:
         write('fuzz-address', address_seed(family, op, type_string, value))
 
 for text in [b'127.0.0.1', b'0x7f.1', b'1.2.3', b'255.255.255.255', b'0', b'1.2.3.4.5',
-             b'\x7f\0\0\x01', b'', b'01.02.03.04', b'4294967295']:
+             b'\x7f\0\0\x01', b'', b'01.02.03.04', b'4294967295',
+             # inet_pton / inet_ntop (1.2): IPv6 forms, 16 bytes.
+             b'::', b'::1', b'fe80::1', b'1:2:3:4:5:6:7:8', b'::ffff:1.2.3.4',
+             b'2001:db8::ff00:42:8329', b'fe80::1%lo', b'1::2::3', b'::ffff:1.2.3',
+             b'\0' * 15 + b'\x01', b'\0' * 10 + b'\xff\xff\x7f\0\0\x01']:
     write('fuzz-inet', text)
+
+
+# fuzz-resolver: getaddrinfo (byte 0 even: family, byte 1 type and NULLs,
+# byte 2 flags, then "host\0port") and getnameinfo (byte 0 odd: flags, then
+# the layout of fuzz-address from its byte 1).
+def getaddrinfo_seed(family_index, type_index, flag_bits, host, port):
+    data = bytes([family_index << 1, type_index, flag_bits]) + host
+    if port is not None:
+        data += b'\0' + port
+    return data
+
+
+for family_index in range(3):
+    for host, port in [(b'127.0.0.1', b'80'), (b'::1', b'8080'), (b'fe80::1%lo', b'0'),
+                       (b'localhost', b'http'), (b'', b''), (b'127.1', b'65536'),
+                       (b'::ffff:127.0.0.1', None)]:
+        for type_index, flag_bits in [(0, 0), (1, 0b10), (2, 0b1001), (0x40 | 1, 0b1)]:
+            write('fuzz-resolver', getaddrinfo_seed(family_index, type_index, flag_bits,
+                                                    host, port))
+
+
+def getnameinfo_seed(flags, type_string, value):
+    data = GLib.Variant(type_string, value).get_data_as_bytes().get_data()
+    return bytes([(flags << 1) | 1, len(type_string)]) + type_string.encode() + data
+
+
+for flags in (0, 1, 3, 8):
+    for type_string, value in [('(sq)', ('127.0.0.1', 80)), ('(sq)', ('::1', 80)),
+                               ('(squu)', ('fe80::1', 80, 0, 1)),
+                               ('(squu)', ('127.0.0.1', 80, 0, 0)),
+                               ('(sq)', ('fe80::1%lo', 80)), ('(si)', ('127.1', -1)),
+                               ('(squu)', ('::1', 1, 0x100000, 0)), ('(sq)', ('localhost', 1)),
+                               ('s', '127.0.0.1')]:
+        write('fuzz-resolver', getnameinfo_seed(flags, type_string, value))
 
 for mode in [None, 'r', 'w', 'rw', 'r+', 'w+', 'rb', 'wb', 'rwb', 'r+b', 'w+b', 'br', 'x', '']:
     for bufsize in [-1, 0, 1, 8192, 70 * 1024 * 1024]:
