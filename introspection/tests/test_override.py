@@ -39,6 +39,8 @@ class LoadingTest(unittest.TestCase):
         for name in ('socket', 'fromfd', 'error', 'SocketType', 'AF_INET', 'SOCK_STREAM',
                      'SO_REUSEADDR', 'SOMAXCONN', 'MSG_PEEK', 'SOL_SOCKET', 'IPPROTO_TCP',
                      'IPPORT_RESERVED', 'INADDR_ANY', 'IP_TTL', 'SHUT_RDWR',
+                     'TCP_NODELAY', 'IPV6_V6ONLY', 'AI_PASSIVE', 'NI_NUMERICHOST', 'EAI_NONAME',
+                     'setdefaulttimeout', 'getdefaulttimeout',
                      'gethostbyname', 'gethostbyname_ex', 'getservbyname', 'inet_aton'):
             self.assertIn(name, namespace)
         self.assertIs(namespace['socket'], Sock.socket)

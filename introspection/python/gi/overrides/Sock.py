@@ -24,7 +24,8 @@ __all__ = []
 # "from gi.repository.Sock import *" brings them in as "from socket import *"
 # does.
 _CONSTANT_PREFIXES = ('AF_', 'SOCK_', 'SO_', 'SOMAXCONN', 'MSG_', 'SOL_',
-                      'IPPROTO_', 'IPPORT_', 'INADDR_', 'IP_', 'SHUT_')
+                      'IPPROTO_', 'IPPORT_', 'INADDR_', 'IP_', 'SHUT_', 'TCP_',
+                      'IPV6_', 'AI_', 'NI_', 'EAI_')
 
 for _name in dir(Sock):
     if _name.startswith(_CONSTANT_PREFIXES) and _name.isupper():
