@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <math.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1593,6 +1594,158 @@ test_create_server_errors (void)
   g_assert_cmpuint (test_count_open_fds (), ==, fds);
 }
 
+/* create_connection ----------------------------------------------------------- */
+
+static void
+test_create_connection_numeric (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(SockObject) listener = test_tcp_listener_new (TEST_BACKLOG, &address);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) conn = NULL;
+
+  g_test_summary ("create_connection() to a numeric host connects a "
+                  "SOCK_STREAM socket, which keeps the timeout it was given");
+
+  client = sock_create_connection (g_variant_new ("(sq)", "127.0.0.1",
+                                                  test_address_port (address)),
+                                   -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (client);
+  g_assert_cmpint (sock_object_get_family (client), ==, AF_INET);
+  g_assert_cmpint (sock_object_get_socket_type (client), ==, SOCK_STREAM);
+  g_assert_cmpfloat (sock_object_gettimeout (client), ==, -1.0);
+  conn = sock_object_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_sendall (client, (const guint8 *) "cc", 2, 0, &error), error);
+  test_assert_recv_string (conn, "cc");
+  g_clear_object (&client);
+
+  /* (si) and (su) ports, and a timeout. */
+  client = sock_create_connection (g_variant_new ("(si)", "127.0.0.1",
+                                                  (gint32) test_address_port (address)),
+                                   4.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sock_object_gettimeout (client), ==, 4.0);
+}
+
+static void
+test_create_connection_each_address (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) results = NULL;
+  g_autoptr(SockObject) listener = test_tcp_listener_new (TEST_BACKLOG, &address);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) closed = NULL;
+  g_autoptr(GVariant) closed_address = NULL;
+  g_autofree gchar *port = NULL;
+  const gchar *message;
+  guint16 closed_port;
+  gsize n_results, refusals = 0;
+
+  g_test_summary ("create_connection() to localhost tries each address "
+                  "getaddrinfo gives until one connects (a server on "
+                  "127.0.0.1 only is reached even when ::1 comes first); "
+                  "when all fail, the error is the first attempt's, and its "
+                  "message has every attempt's error");
+
+  client = sock_create_connection (g_variant_new ("(sq)", "localhost",
+                                                  test_address_port (address)),
+                                   5.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sock_object_get_family (client), ==, AF_INET);
+  g_clear_object (&client);
+
+  /* A port nobody listens on: the listener's, once closed. */
+  closed = test_tcp_listener_new (TEST_BACKLOG, &closed_address);
+  closed_port = test_address_port (closed_address);
+  test_assert_ok (sock_object_close (closed, &error), error);
+  port = g_strdup_printf ("%u", closed_port);
+  results = sock_getaddrinfo ("localhost", port, AF_UNSPEC, SOCK_STREAM, 0, 0, &error);
+  g_assert_no_error (error);
+  n_results = g_variant_n_children (results);
+  g_assert_cmpuint (n_results, >=, 1);
+
+  client = sock_create_connection (g_variant_new ("(sq)", "localhost", closed_port), 5.0,
+                                   &error);
+  g_assert_null (client);
+  test_assert_sock_error (error, ECONNREFUSED);
+  g_test_message ("%s", error->message);
+  for (message = error->message; (message = strstr (message, g_strerror (ECONNREFUSED)));
+       message++)
+    refusals++;
+  g_assert_cmpuint (refusals, ==, n_results);
+}
+
+static void
+test_create_connection_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) listener = test_socket_new (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) first = test_socket_new (AF_INET, SOCK_STREAM);
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(GVariant) address = NULL;
+  gint64 start, elapsed;
+
+  g_test_summary ("create_connection()'s timeout bounds the attempt: to a "
+                  "listener whose queue is full it fails with ETIMEDOUT "
+                  "after the timeout");
+
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
+                  error);
+  test_assert_ok (sock_object_listen (listener, 0, &error), error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (first, address, &error), error);
+
+  start = g_get_monotonic_time ();
+  client = sock_create_connection (g_variant_new ("(sq)", "127.0.0.1",
+                                                  test_address_port (address)),
+                                   0.2, &error);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_null (client);
+  g_assert_error (error, SOCK_ERROR, ETIMEDOUT);
+  g_assert_cmpint (elapsed, >=, 199 * 1000);
+  g_assert_cmpint (elapsed, <, 700 * 1000);
+}
+
+static void
+test_create_connection_invalid (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("create_connection() refuses addresses of the wrong shape "
+                  "and out-of-range ports with EINVAL, and reports a host "
+                  "that cannot be resolved as SOCK_RESOLVER_ERROR");
+
+  g_assert_null (sock_create_connection (g_variant_new ("s", "127.0.0.1"), -1, &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(ss)", "127.0.0.1", "80"), -1,
+                                         &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(si)", "127.0.0.1", 70000), -1,
+                                         &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(si)", "127.0.0.1", -1), -1, &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(uq)", 1, 80), -1, &error));
+  test_assert_sock_error (error, EINVAL);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(sq)", "nonexistent.invalid", 80), -1,
+                                         &error));
+  g_assert_true (error->domain == SOCK_RESOLVER_ERROR);
+  g_clear_error (&error);
+  g_assert_null (sock_create_connection (g_variant_new ("(sq)", "127.0.0.1", 80), NAN,
+                                         &error));
+  test_assert_sock_error (error, EINVAL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1636,6 +1789,10 @@ main (int   argc,
   g_test_add_func ("/inet/create_server/dual-stack", test_create_server_dual_stack);
   g_test_add_func ("/inet/create_server/unix", test_create_server_unix);
   g_test_add_func ("/inet/create_server/errors", test_create_server_errors);
+  g_test_add_func ("/inet/create_connection/numeric", test_create_connection_numeric);
+  g_test_add_func ("/inet/create_connection/each-address", test_create_connection_each_address);
+  g_test_add_func ("/inet/create_connection/timeout", test_create_connection_timeout);
+  g_test_add_func ("/inet/create_connection/invalid", test_create_connection_invalid);
 
   return g_test_run ();
 }

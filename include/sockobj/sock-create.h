@@ -14,6 +14,11 @@
 G_BEGIN_DECLS
 
 SOCK_AVAILABLE_IN_1_2
+SockObject *sock_create_connection (GVariant  *address,
+                                    gdouble    timeout,
+                                    GError   **error);
+
+SOCK_AVAILABLE_IN_1_2
 SockObject *sock_create_server (GVariant  *address,
                                 gint       family,
                                 gint       backlog,

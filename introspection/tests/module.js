@@ -139,6 +139,16 @@ test('create_server listens, with SO_REUSEADDR', () => {
     [client, conn, server].forEach(s => s.close());
 });
 
+test('create_connection connects to a resolved host, with a timeout', () => {
+    const server = Sock.create_server(new GLib.Variant('(sq)', ['127.0.0.1', 0]),
+        Sock.AF_INET, -1, false);
+    const [, port] = server.getsockname().deepUnpack();
+    const client = Sock.create_connection(new GLib.Variant('(sq)', ['localhost', port]), 5.0);
+    assertEqual(client.gettimeout(), 5.0);
+    const [conn] = server.accept();
+    [client, conn, server].forEach(s => s.close());
+});
+
 test('create_server is dual-stack for a v4-mapped address', () => {
     if (!haveIPv6())
         return;

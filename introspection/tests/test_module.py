@@ -142,6 +142,21 @@ class CreateServerTest(unittest.TestCase):
             conn.close()
         server.close()
 
+    def test_create_connection(self):
+        server = Sock.create_server(GLib.Variant('(sq)', ('127.0.0.1', 0)), Sock.AF_INET, -1,
+                                    False)
+        port = server.getsockname().unpack()[1]
+        client = Sock.create_connection(GLib.Variant('(sq)', ('localhost', port)), 5.0)
+        self.assertEqual(client.gettimeout(), 5.0)
+        conn, _ = server.accept()
+        client.sendall(b'cc', 0)
+        self.assertEqual(conn.recv(2, 0).get_data(), b'cc')
+        for s in (client, conn, server):
+            s.close()
+        with self.assertRaises(GLib.Error) as cm:
+            Sock.create_connection(GLib.Variant('(sq)', ('127.0.0.1', port)), -1)
+        self.assertEqual(cm.exception.code, errno.ECONNREFUSED)
+
     def test_reuse_port(self):
         first = Sock.create_server(GLib.Variant('(sq)', ('127.0.0.1', 0)), 0, 5, True)
         self.assertEqual(first.getsockopt(Sock.SOL_SOCKET, Sock.SO_REUSEPORT), 1)
