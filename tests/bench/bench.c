@@ -9,7 +9,7 @@
  * them. The figure reported is the median over the repetitions.
  *
  * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD] [--no-pin] [--tsv FILE]
- *        sockobj-bench --callgrind IMPL [--calls N]
+ *        sockobj-bench --callgrind IMPL [--calls N] [--timeout SECONDS]
  * tools/bench runs it and writes doc/performance.md.
  */
 
@@ -942,7 +942,8 @@ run_all (const BenchParams *params,
  * AF_UNIX socketpair, one thread, in a function of its own so that
  * valgrind --tool=callgrind --toggle-collect=bench_callgrind_loop counts
  * exactly the loop. The socketpair holds the one message in flight, so no
- * call ever blocks. */
+ * call ever blocks. With --timeout both ends get that timeout first, so the
+ * loop counts the calls' path with a deadline that never expires. */
 
 __attribute__ ((noinline, noipa)) static void
 bench_callgrind_loop (const BenchImpl *impl,
@@ -962,9 +963,12 @@ bench_callgrind_loop (const BenchImpl *impl,
 
 static void
 run_callgrind (const gchar *impl_name,
-               guint        calls)
+               guint        calls,
+               gdouble      timeout)
 {
-  const BenchImpl *impls[] = { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj };
+  const BenchImpl *impls[] = {
+    &bench_impl_raw, &bench_impl_raw_poll, &bench_impl_gio, &bench_impl_sockobj
+  };
   const BenchImpl *impl = NULL;
   gint fds[2];
   BenchSock a, b;
@@ -973,12 +977,15 @@ run_callgrind (const gchar *impl_name,
     if (g_str_equal (impls[i]->name, impl_name))
       impl = impls[i];
   if (impl == NULL)
-    bench_fail ("--callgrind takes raw, gio or sockobj", NULL);
+    bench_fail ("--callgrind takes raw, raw-poll, gio or sockobj", NULL);
+  if (timeout > 0 && impl->settimeout == NULL)
+    bench_fail ("--timeout: this implementation has no timeout (use raw-poll)", NULL);
 
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
     bench_fail_errno ("socketpair");
   a = impl->wrap_fd (fds[0]);
   b = impl->wrap_fd (fds[1]);
+  set_timeouts (impl, a, b, timeout);
 
   /* First calls outside the counted function: lazy type and class setup,
    * the dynamic linker's symbol binding. */
@@ -992,8 +999,10 @@ run_callgrind (const gchar *impl_name,
     }
 
   bench_callgrind_loop (impl, a, b, calls);
-  g_print ("%s: %u send + %u recv_into calls of %d bytes\n",
-           impl->name, calls, calls, PING_SIZE);
+  g_print ("%s: %u send + %u recv_into calls of %d bytes", impl->name, calls, calls, PING_SIZE);
+  if (timeout > 0)
+    g_print (", timeout %g s", timeout);
+  g_print ("\n");
 }
 
 int
@@ -1006,6 +1015,7 @@ main (int   argc,
   gchar *tsv_path = NULL;
   gchar *callgrind = NULL;
   gint calls = 10000;
+  gdouble timeout = -1;
   GOptionEntry entries[] = {
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick,
       "A smoke run: one repetition of small workloads", NULL },
@@ -1018,9 +1028,11 @@ main (int   argc,
     { "tsv", 0, 0, G_OPTION_ARG_FILENAME, &tsv_path,
       "Also write the results as tab-separated values", "FILE" },
     { "callgrind", 0, 0, G_OPTION_ARG_STRING, &callgrind,
-      "Only run the send/recv loop for valgrind (raw, gio or sockobj)", "IMPL" },
+      "Only run the send/recv loop for valgrind (raw, raw-poll, gio or sockobj)", "IMPL" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls,
       "Loop count for --callgrind (default 10000)", "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+      "For --callgrind: give both ends this timeout first", "SECONDS" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -1052,7 +1064,7 @@ main (int   argc,
 
   if (callgrind != NULL)
     {
-      run_callgrind (callgrind, calls);
+      run_callgrind (callgrind, calls, timeout);
       return EXIT_SUCCESS;
     }
 
