@@ -283,6 +283,14 @@ gio_wrap_fd (gint fd)
   return socket;
 }
 
+/* GSocket's timeout is whole seconds; the socket stays in blocking mode. */
+static void
+gio_settimeout (BenchSock sock,
+                gdouble   seconds)
+{
+  g_socket_set_timeout (sock, (guint) seconds);
+}
+
 const BenchImpl bench_impl_gio = {
   .name = "gio",
   .addr_new = gio_addr_new,
@@ -303,4 +311,5 @@ const BenchImpl bench_impl_gio = {
   .stream_read = bench_gio_stream_read,
   .stream_close = bench_gio_stream_close,
   .wrap_fd = gio_wrap_fd,
+  .settimeout = gio_settimeout,
 };

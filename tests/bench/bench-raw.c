@@ -5,13 +5,22 @@
  * This is what a careful C programmer writes without a library: one system
  * call per operation, close-on-exec set in the same call, no allocations in
  * the data path.
+ *
+ * Two tables: raw, blocking descriptors throughout (it has no settimeout,
+ * so in the timeout workloads it is the blocking baseline), and raw-poll,
+ * the same calls on a descriptor with a timeout done by hand: O_NONBLOCK,
+ * the call tried first, and on EAGAIN poll() for what is left of a
+ * deadline read from the clock when the call started.
  */
 
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -282,24 +291,189 @@ raw_wrap_fd (gint fd)
   return FD_TO_SOCK (fd);
 }
 
+/* raw-poll: a timeout by hand. ------------------------------------------- */
+
+/* Each descriptor's timeout in microseconds, 0 for none (blocking). Set
+ * before the peer thread starts and cleared after it is joined, so plain
+ * reads are enough. */
+#define RAW_POLL_MAX_FD 1024
+static gint64 raw_poll_timeout[RAW_POLL_MAX_FD];
+
+static gint
+raw_poll_fd (BenchSock sock)
+{
+  gint fd = SOCK_TO_FD (sock);
+
+  if (fd < 0 || fd >= RAW_POLL_MAX_FD)
+    bench_fail ("raw-poll: descriptor number out of range", NULL);
+
+  return fd;
+}
+
+static gint64
+raw_poll_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The deadline of a call starting now, -1 for a blocking descriptor. */
+static gint64
+raw_poll_deadline (gint fd)
+{
+  gint64 timeout = raw_poll_timeout[fd];
+
+  return timeout > 0 ? raw_poll_now () + timeout : -1;
+}
+
+/* After EAGAIN (or EINTR): waits for @events until @deadline. */
+static void
+raw_poll_wait (gint         fd,
+               gshort       events,
+               gint64       deadline,
+               const gchar *what)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { fd, events, 0 };
+      gint64 remaining = deadline - raw_poll_now ();
+      gint result;
+
+      if (remaining <= 0)
+        bench_fail (what, NULL);
+      result = poll (&pfd, 1, (gint) MIN ((remaining + 999) / 1000, G_MAXINT));
+      if (result > 0)
+        return;
+      if (result < 0 && errno != EINTR)
+        bench_fail_errno ("poll");
+    }
+}
+
+static gssize
+raw_poll_send (BenchSock     sock,
+               const guint8 *data,
+               gsize         size)
+{
+  gint fd = raw_poll_fd (sock);
+  gint64 deadline = raw_poll_deadline (fd);
+
+  for (;;)
+    {
+      gssize n = send (fd, data, size, 0);
+
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN || deadline < 0)
+        bench_fail_errno ("send");
+      raw_poll_wait (fd, POLLOUT, deadline, "send: timed out");
+    }
+}
+
+/* One deadline for the whole call, as CPython's sendall() has. */
+static void
+raw_poll_sendall (BenchSock     sock,
+                  const guint8 *data,
+                  gsize         size)
+{
+  gint fd = raw_poll_fd (sock);
+  gint64 deadline = raw_poll_deadline (fd);
+
+  while (size > 0)
+    {
+      gssize n = send (fd, data, size, 0);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno != EAGAIN || deadline < 0)
+            bench_fail_errno ("send");
+          raw_poll_wait (fd, POLLOUT, deadline, "sendall: timed out");
+          continue;
+        }
+      data += n;
+      size -= n;
+    }
+}
+
+static gssize
+raw_poll_recv_into (BenchSock  sock,
+                    guint8    *buffer,
+                    gsize      size)
+{
+  gint fd = raw_poll_fd (sock);
+  gint64 deadline = raw_poll_deadline (fd);
+
+  for (;;)
+    {
+      gssize n = recv (fd, buffer, size, 0);
+
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN || deadline < 0)
+        bench_fail_errno ("recv");
+      raw_poll_wait (fd, POLLIN, deadline, "recv: timed out");
+    }
+}
+
+static void
+raw_poll_settimeout (BenchSock sock,
+                     gdouble   seconds)
+{
+  gint fd = raw_poll_fd (sock);
+  gint flags = fcntl (fd, F_GETFL);
+
+  if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    bench_fail_errno ("fcntl(O_NONBLOCK)");
+  raw_poll_timeout[fd] = (gint64) (seconds * G_USEC_PER_SEC);
+}
+
+static void
+raw_poll_close (BenchSock sock)
+{
+  raw_poll_timeout[raw_poll_fd (sock)] = 0;
+  raw_close (sock);
+}
+
+#define RAW_OPS \
+  .addr_new = raw_addr_new, \
+  .addr_free = raw_addr_free, \
+  .server = raw_server, \
+  .accept = raw_accept, \
+  .connect = raw_connect, \
+  .fileno = raw_fileno, \
+  .recvfrom_into = raw_recvfrom_into, \
+  .sendto = raw_sendto, \
+  .peer_free = raw_peer_free, \
+  .stream_open = raw_stream_open, \
+  .stream_write_all = raw_stream_write_all, \
+  .stream_read = raw_stream_read, \
+  .stream_close = raw_stream_close, \
+  .wrap_fd = raw_wrap_fd
+
 const BenchImpl bench_impl_raw = {
   .name = "raw",
-  .addr_new = raw_addr_new,
-  .addr_free = raw_addr_free,
-  .server = raw_server,
-  .accept = raw_accept,
-  .connect = raw_connect,
   .close = raw_close,
-  .fileno = raw_fileno,
   .send = raw_send,
   .sendall = raw_sendall,
   .recv_into = raw_recv_into,
-  .recvfrom_into = raw_recvfrom_into,
-  .sendto = raw_sendto,
-  .peer_free = raw_peer_free,
-  .stream_open = raw_stream_open,
-  .stream_write_all = raw_stream_write_all,
-  .stream_read = raw_stream_read,
-  .stream_close = raw_stream_close,
-  .wrap_fd = raw_wrap_fd,
+  RAW_OPS,
+};
+
+/* Only the calls the timeout workloads make wait on the deadline. */
+const BenchImpl bench_impl_raw_poll = {
+  .name = "raw-poll",
+  .close = raw_poll_close,
+  .send = raw_poll_send,
+  .sendall = raw_poll_sendall,
+  .recv_into = raw_poll_recv_into,
+  .settimeout = raw_poll_settimeout,
+  RAW_OPS,
 };

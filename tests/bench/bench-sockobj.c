@@ -258,6 +258,16 @@ sockobj_wrap_fd (gint fd)
   return self;
 }
 
+static void
+sockobj_settimeout (BenchSock sock,
+                    gdouble   seconds)
+{
+  GError *error = NULL;
+
+  if (!sock_object_settimeout (sock, seconds, &error))
+    bench_fail ("sock_object_settimeout", error);
+}
+
 #define SOCKOBJ_OPS \
   .addr_new = sockobj_addr_new, \
   .addr_free = sockobj_addr_free, \
@@ -275,7 +285,8 @@ sockobj_wrap_fd (gint fd)
   .stream_write_all = bench_gio_stream_write_all, \
   .stream_read = bench_gio_stream_read, \
   .stream_close = bench_gio_stream_close, \
-  .wrap_fd = sockobj_wrap_fd
+  .wrap_fd = sockobj_wrap_fd, \
+  .settimeout = sockobj_settimeout
 
 const BenchImpl bench_impl_sockobj = {
   .name = "sockobj",

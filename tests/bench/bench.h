@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The workloads in bench.c are written once against BenchImpl; raw BSD
- * calls, GIO's GSocket and sockobj each provide one table. A BenchSock is
+ * calls, GIO's GSocket and sockobj each provide one table, and raw a second
+ * one, raw-poll, for the timeout workloads (a timeout done by hand). A BenchSock is
  * whatever handle the implementation uses (an fd, a GSocket, a SockObject),
  * a "peer" is the address object a datagram server gets from recvfrom and
  * hands back to sendto, and a BenchStream is the stream pair of a connected
@@ -95,9 +96,16 @@ typedef struct
 
   /* For the callgrind mode: adopt one end of a socketpair. */
   BenchSock    (*wrap_fd)          (gint             fd);
+
+  /* For the timeout workloads: gives @sock a timeout of @seconds, the
+   * implementation's way. NULL for raw, which stays a blocking descriptor:
+   * the baseline those workloads are judged against. */
+  void         (*settimeout)       (BenchSock        sock,
+                                    gdouble          seconds);
 } BenchImpl;
 
 extern const BenchImpl bench_impl_raw;
+extern const BenchImpl bench_impl_raw_poll;
 extern const BenchImpl bench_impl_gio;
 extern const BenchImpl bench_impl_sockobj;
 extern const BenchImpl bench_impl_sockobj_buffered;
