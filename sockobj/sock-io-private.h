@@ -38,6 +38,10 @@ typedef struct
   gint64 timeout;    /* settimeout(): -1 none (blocking), 0 non-blocking, > 0 */
   gint64 rcvtimeo;   /* the kernel's SO_RCVTIMEO, 0 for none */
   gint64 sndtimeo;   /* the kernel's SO_SNDTIMEO, 0 for none */
+  gint plain[2];     /* per direction (receiving, sending): no timeout of any
+                      * kind, so the kernel waits; kept by the setters */
+  gint poll_first[2];  /* per direction: how many more calls wait before
+                        * they try, since the last try found nothing */
 } SockIOTimeouts;
 
 SockIOTimeouts *_sock_io_timeouts_new   (gint64          timeout);
@@ -47,6 +51,10 @@ void            _sock_io_timeouts_unref (SockIOTimeouts *timeouts);
 /* Reads SO_RCVTIMEO and SO_SNDTIMEO of @fd into @timeouts. */
 void            _sock_io_timeouts_load_kernel (SockIOTimeouts *timeouts,
                                                gint            fd);
+
+/* Sets settimeout()'s timeout, in microseconds. */
+void            _sock_io_timeouts_set_timeout (SockIOTimeouts *timeouts,
+                                               gint64          timeout);
 
 static inline gint64
 _sock_io_load64 (const gint64 *value)
@@ -75,6 +83,7 @@ typedef struct
   gint expired_errno;      /* what expiry reports: ETIMEDOUT or EAGAIN */
   gint64 deadline;         /* monotonic microseconds, -1 for none; POLL only */
   GCancellable *cancellable;
+  gint *poll_first;        /* the socket's hint for this direction, or NULL */
 } SockIOWait;
 
 /* The wait of one socket call, from the socket's timeouts: settimeout()'s
@@ -90,6 +99,7 @@ _sock_io_wait_init (SockIOWait     *wait,
 
   wait->expired = FALSE;
   wait->cancellable = NULL;
+  wait->poll_first = &timeouts->poll_first[sending != 0];
 
   if (G_LIKELY (timeout < 0))
     {
@@ -156,12 +166,103 @@ _sock_io_run (SockFdGuard   *guard,
       return -1;
     }
 
-  n = attempt (fd, wait->mode == SOCK_IO_POLL ? MSG_DONTWAIT : 0, data);
+  /* A socket whose last calls had to wait goes straight to waiting, which
+   * saves the try that would only say EAGAIN (ping-pong traffic). */
+  if (wait->mode == SOCK_IO_POLL && wait->poll_first != NULL && *wait->poll_first > 0)
+    {
+      (*wait->poll_first)--;
+      errno = EAGAIN;
+      n = -1;
+    }
+  else
+    n = attempt (fd, wait->mode == SOCK_IO_POLL ? MSG_DONTWAIT : 0, data);
+
   if (G_UNLIKELY (n < 0))
     n = _sock_io_run_slow (guard, fd, condition, wait, attempt, data, errsv);
 
   _sock_fd_guard_release (guard);
   return n;
+}
+
+/* The fast path of a socket method, for the common case: a blocking socket
+ * without a timeout of any kind, where there is no deadline to compute and
+ * the kernel does the waiting. Returns TRUE with *@n set when one try did
+ * the call; otherwise FALSE with *@first_errsv set to the errno of that
+ * try, or 0 when the socket is not in that mode (nothing was tried), for
+ * _sock_io_call_continue(). Inline, so that @data stays in registers. */
+static inline gboolean
+_sock_io_try_plain (SockFdGuard     *guard,
+                    SockIOTimeouts  *timeouts,
+                    gboolean         sending,
+                    SockIOAttempt    attempt,
+                    gpointer         data,
+                    gssize          *n,
+                    gint            *first_errsv)
+{
+  gint fd;
+
+  *first_errsv = 0;
+  if (G_LIKELY (g_atomic_int_get (&timeouts->plain[sending != 0])) &&
+      G_LIKELY ((fd = _sock_fd_guard_acquire (guard)) >= 0))
+    {
+      *n = attempt (fd, 0, data);
+      if (G_UNLIKELY (*n < 0))
+        *first_errsv = errno;
+      _sock_fd_guard_release (guard);
+      return *first_errsv == 0;
+    }
+
+  return FALSE;
+}
+
+/* The rest of a socket method's call after _sock_io_try_plain(): the first
+ * try's failure handled as the layer handles any (EINTR retried, ...), or,
+ * when nothing was tried, the whole call with its wait fixed now. @wait is
+ * filled in for the caller's error. */
+gssize   _sock_io_after_try     (SockFdGuard     *guard,
+                                 gboolean         sending,
+                                 SockIOWait      *wait,
+                                 SockIOAttempt    attempt,
+                                 gpointer         data,
+                                 gint             first_errsv,
+                                 gint            *errsv);
+
+static inline gssize
+_sock_io_call_continue (SockFdGuard     *guard,
+                        SockIOTimeouts  *timeouts,
+                        gboolean         sending,
+                        SockIOWait      *wait,
+                        SockIOAttempt    attempt,
+                        gpointer         data,
+                        gint             first_errsv,
+                        gint            *errsv)
+{
+  if (G_UNLIKELY (first_errsv != 0))
+    return _sock_io_after_try (guard, sending, wait, attempt, data, first_errsv, errsv);
+
+  _sock_io_wait_init (wait, timeouts, sending);
+  return _sock_io_run (guard, sending ? G_IO_OUT : G_IO_IN, wait, attempt, data, errsv);
+}
+
+/* A whole socket method's call: _sock_io_try_plain(), then
+ * _sock_io_call_continue() when it did not do it. */
+static inline gssize
+_sock_io_call (SockFdGuard     *guard,
+               SockIOTimeouts  *timeouts,
+               gboolean         sending,
+               SockIOWait      *wait,
+               SockIOAttempt    attempt,
+               gpointer         data,
+               gint            *errsv)
+{
+  gssize n;
+  gint first_errsv;
+
+  if (_sock_io_try_plain (guard, timeouts, sending, attempt, data, &n, &first_errsv))
+    return n;
+
+  return _sock_io_call_continue (guard, timeouts, sending, wait, attempt, data, first_errsv,
+                                 errsv);
 }
 
 G_END_DECLS

@@ -11,13 +11,31 @@
 
 #include "sock-io-private.h"
 
+static void
+update_plain (SockIOTimeouts *timeouts)
+{
+  gboolean blocking = _sock_io_load64 (&timeouts->timeout) < 0;
+
+  g_atomic_int_set (&timeouts->plain[0], blocking && _sock_io_load64 (&timeouts->rcvtimeo) == 0);
+  g_atomic_int_set (&timeouts->plain[1], blocking && _sock_io_load64 (&timeouts->sndtimeo) == 0);
+}
+
 SockIOTimeouts *
 _sock_io_timeouts_new (gint64 timeout)
 {
   SockIOTimeouts *timeouts = g_atomic_rc_box_new0 (SockIOTimeouts);
 
   timeouts->timeout = timeout;
+  update_plain (timeouts);
   return timeouts;
+}
+
+void
+_sock_io_timeouts_set_timeout (SockIOTimeouts *timeouts,
+                               gint64          timeout)
+{
+  _sock_io_store64 (&timeouts->timeout, timeout);
+  update_plain (timeouts);
 }
 
 SockIOTimeouts *
@@ -57,7 +75,10 @@ _sock_io_timeouts_load_kernel (SockIOTimeouts *timeouts,
 {
   _sock_io_store64 (&timeouts->rcvtimeo, kernel_timeout (fd, SO_RCVTIMEO));
   _sock_io_store64 (&timeouts->sndtimeo, kernel_timeout (fd, SO_SNDTIMEO));
+  update_plain (timeouts);
 }
+
+#define POLL_FIRST_CALLS 8
 
 /* poll()'s timeout for @deadline, rounded up so that we never wake just
  * before it; -1 for none. */
@@ -198,6 +219,11 @@ _sock_io_run_slow (SockFdGuard   *guard,
           *errsv = err;
           return -1;
         }
+      else if (wait->poll_first != NULL && *wait->poll_first == 0)
+        /* Found nothing: the next calls in this direction wait first, and
+         * one in POLL_FIRST_CALLS tries first again, in case the traffic
+         * changed. */
+        *wait->poll_first = POLL_FIRST_CALLS;
 
       if (!_sock_io_wait (guard, fd, condition, wait, errsv))
         return -1;
@@ -205,4 +231,41 @@ _sock_io_run_slow (SockFdGuard   *guard,
       if ((n = attempt (fd, MSG_DONTWAIT, data)) >= 0)
         return n;
     }
+}
+
+gssize
+_sock_io_after_try (SockFdGuard   *guard,
+                    gboolean       sending,
+                    SockIOWait    *wait,
+                    SockIOAttempt  attempt,
+                    gpointer       data,
+                    gint           first_errsv,
+                    gint          *errsv)
+{
+  GIOCondition condition = sending ? G_IO_OUT : G_IO_IN;
+  gssize n;
+  gint fd;
+
+  wait->mode = SOCK_IO_KERNEL;
+  wait->expired = FALSE;
+  wait->cancellable = NULL;
+  wait->poll_first = NULL;
+
+  /* The first try's error stands whatever happened since, except that an
+   * interrupted call is not made again on a socket closed meanwhile. */
+  if (first_errsv != EINTR)
+    {
+      *errsv = first_errsv;
+      return -1;
+    }
+  if ((fd = _sock_fd_guard_acquire (guard)) < 0)
+    {
+      *errsv = EBADF;
+      return -1;
+    }
+  errno = first_errsv;
+  n = _sock_io_run_slow (guard, fd, condition, wait, attempt, data, errsv);
+  _sock_fd_guard_release (guard);
+
+  return n;
 }

@@ -27,9 +27,127 @@ typedef struct
   gint type;
   gint proto;
   gboolean adopted;           /* the descriptor came from accept() or fromfd() */
+  gint64 adopted_timeout;     /* its mode, from accept(), or -2: ask */
+  gboolean adopted_load_kernel;
 } SockObjectPrivate;
 
-SockObjectPrivate *_sock_object_get_private (SockObject *self);
+/* Where SockObjectPrivate sits in an instance: GObject's private offset,
+ * copied in class_init so that the other files read it inline. */
+extern gint _sock_object_private_offset;
+
+static inline SockObjectPrivate *
+_sock_object_get_private (SockObject *self)
+{
+  return (SockObjectPrivate *) G_STRUCT_MEMBER_P (self, _sock_object_private_offset);
+}
+
+/* recv and send, the calls on the hot path. The public wrappers run the
+ * default implementation inline when a class has not overridden it: the
+ * fast try of the I/O layer (sock-io-private.h), and the rest out of line. */
+typedef struct
+{
+  guint8 *buffer;
+  gsize size;
+  gint flags;
+} SockRecvCall;
+
+static inline gssize
+_sock_recv_attempt (gint     fd,
+                    gint     dontwait,
+                    gpointer data)
+{
+  SockRecvCall *call = data;
+
+  return recv (fd, call->buffer, call->size, call->flags | dontwait);
+}
+
+typedef struct
+{
+  const guint8 *data;
+  gsize size;
+  gint flags;
+  const struct sockaddr_storage *storage;
+  socklen_t length;
+} SockSendCall;
+
+static inline gssize
+_sock_send_attempt (gint     fd,
+                    gint     dontwait,
+                    gpointer data)
+{
+  SockSendCall *call = data;
+
+  return send (fd, call->data, call->size, call->flags | MSG_NOSIGNAL | dontwait);
+}
+
+gssize      _sock_object_recv_continue   (SockObject    *self,
+                                          guint8        *buffer,
+                                          gsize          size,
+                                          gint           flags,
+                                          gint           first_errsv,
+                                          GError       **error);
+gssize      _sock_object_send_continue   (SockObject    *self,
+                                          const guint8  *data,
+                                          gsize          size,
+                                          gint           flags,
+                                          gint           first_errsv,
+                                          GError       **error);
+
+static inline gssize
+_sock_object_recv_into_fast (SockObject  *self,
+                             guint8      *buffer,
+                             gsize        size,
+                             gint         flags,
+                             GError     **error)
+{
+  SockObjectPrivate *priv = _sock_object_get_private (self);
+  SockRecvCall call = { buffer, size, flags };
+  gssize n;
+  gint first_errsv = 0;
+
+  /* As CPython: nothing asked, nothing waited for. */
+  if (size == 0)
+    return 0;
+
+  if (G_LIKELY (size <= G_MAXSSIZE) &&
+      G_LIKELY (_sock_io_try_plain (&priv->guard, priv->timeouts, FALSE, _sock_recv_attempt,
+                                    &call, &n, &first_errsv)))
+    return n;
+
+  return _sock_object_recv_continue (self, buffer, size, flags, first_errsv, error);
+}
+
+static inline gssize
+_sock_object_send_fast (SockObject    *self,
+                        const guint8  *data,
+                        gsize          size,
+                        gint           flags,
+                        GError       **error)
+{
+  SockObjectPrivate *priv = _sock_object_get_private (self);
+  SockSendCall call = { data, size, flags, NULL, 0 };
+  gssize n;
+  gint first_errsv;
+
+  if (G_LIKELY (_sock_io_try_plain (&priv->guard, priv->timeouts, TRUE, _sock_send_attempt,
+                                    &call, &n, &first_errsv)))
+    return n;
+
+  return _sock_object_send_continue (self, data, size, flags, first_errsv, error);
+}
+
+/* The default implementations of recv_into and send, for the wrappers to
+ * recognise. */
+gssize      _sock_object_real_send       (SockObject    *self,
+                                          const guint8  *data,
+                                          gsize          size,
+                                          gint           flags,
+                                          GError       **error);
+gssize      _sock_object_real_recv_into  (SockObject    *self,
+                                          guint8        *buffer,
+                                          gsize          size,
+                                          gint           flags,
+                                          GError       **error);
 
 /* Wraps @fd (owned from now on, even on failure) in an object of @gtype,
  * which must be a SockObject subclass. The socket takes the default
@@ -75,9 +193,11 @@ gboolean    _sock_object_set_io_error    (SockObject        *self,
                                           const gchar       *format,
                                           ...) G_GNUC_PRINTF (5, 6);
 
-/* The new object of accept() for @fd, of the same class as @self. */
+/* The new object of accept() for @fd, of the same class as @self;
+ * accept() made @fd in the mode of @timeout (see accept's default timeout). */
 SockObject *_sock_object_new_accepted    (SockObject *self,
-                                          gint        fd);
+                                          gint        fd,
+                                          gint64      timeout);
 
 /* Notifies "fileno" after close. */
 void        _sock_object_notify_closed   (SockObject *self);

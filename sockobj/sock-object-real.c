@@ -69,6 +69,7 @@ typedef struct
 {
   struct sockaddr_storage storage;
   socklen_t length;
+  gint flags;
 } AcceptCall;
 
 /* accept4() has no per-call MSG_DONTWAIT: on a blocking descriptor whose
@@ -82,7 +83,7 @@ accept_attempt (gint     fd,
   AcceptCall *call = data;
 
   call->length = sizeof call->storage;
-  return accept4 (fd, (struct sockaddr *) &call->storage, &call->length, SOCK_CLOEXEC);
+  return accept4 (fd, (struct sockaddr *) &call->storage, &call->length, call->flags);
 }
 
 static SockObject *
@@ -92,7 +93,10 @@ sock_object_real_accept (SockObject  *self,
 {
   SockObjectPrivate *priv = GET_PRIV (self);
   g_autoptr(SockObject) conn = NULL;
-  AcceptCall call;
+  /* As CPython: the new socket takes the default timeout, so with one it
+   * is made non-blocking at once. */
+  gint64 timeout = _sock_get_default_timeout_us ();
+  AcceptCall call = { .flags = SOCK_CLOEXEC | (timeout >= 0 ? SOCK_NONBLOCK : 0) };
   SockIOWait wait;
   gint conn_fd, errsv;
 
@@ -105,7 +109,7 @@ sock_object_real_accept (SockObject  *self,
       return NULL;
     }
 
-  conn = _sock_object_new_accepted (self, conn_fd);
+  conn = _sock_object_new_accepted (self, conn_fd, timeout);
 
   if (address != NULL)
     {
@@ -588,39 +592,19 @@ sock_object_real_connect_ex (SockObject  *self,
 
 /* recv ----------------------------------------------------------------------- */
 
-typedef struct
-{
-  guint8 *buffer;
-  gsize size;
-  gint flags;
-} RecvCall;
-
-static gssize
-recv_attempt (gint     fd,
-              gint     dontwait,
-              gpointer data)
-{
-  RecvCall *call = data;
-
-  return recv (fd, call->buffer, call->size, call->flags | dontwait);
-}
-
-static gssize
-sock_object_real_recv_into (SockObject  *self,
-                            guint8      *buffer,
-                            gsize        size,
-                            gint         flags,
-                            GError     **error)
+gssize
+_sock_object_recv_continue (SockObject  *self,
+               guint8      *buffer,
+               gsize        size,
+               gint         flags,
+               gint         first_errsv,
+               GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  RecvCall call = { buffer, size, flags };
+  SockRecvCall call = { buffer, size, flags };
   SockIOWait wait;
   gssize n;
   gint errsv;
-
-  /* As CPython: nothing asked, nothing waited for. */
-  if (size == 0)
-    return 0;
 
   if (G_UNLIKELY (size > G_MAXSSIZE))
     {
@@ -628,12 +612,22 @@ sock_object_real_recv_into (SockObject  *self,
       return -1;
     }
 
-  _sock_io_wait_init (&wait, priv->timeouts, FALSE);
-  n = _sock_io_run (&priv->guard, G_IO_IN, &wait, recv_attempt, &call, &errsv);
-  if (G_UNLIKELY (n < 0))
+  n = _sock_io_call_continue (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recv_attempt, &call,
+                              first_errsv, &errsv);
+  if (n < 0)
     _sock_object_set_io_error (self, error, errsv, &wait, "recv");
 
   return n;
+}
+
+gssize
+_sock_object_real_recv_into (SockObject  *self,
+                             guint8      *buffer,
+                             gsize        size,
+                             gint         flags,
+                             GError     **error)
+{
+  return _sock_object_recv_into_fast (self, buffer, size, flags, error);
 }
 
 /* A buffer for recv() and recvfrom(); failing to allocate is the caller's
@@ -738,8 +732,8 @@ sock_object_real_recvfrom (SockObject  *self,
   call.size = bufsize;
   call.flags = flags;
 
-  _sock_io_wait_init (&wait, priv->timeouts, FALSE);
-  n = _sock_io_run (&priv->guard, G_IO_IN, &wait, recvfrom_attempt, &call, &errsv);
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, recvfrom_attempt, &call,
+                   &errsv);
   if (n < 0)
     {
       g_free (call.buffer);
@@ -767,55 +761,47 @@ sock_object_real_recvfrom (SockObject  *self,
 
 /* send ----------------------------------------------------------------------- */
 
-typedef struct
-{
-  const guint8 *data;
-  gsize size;
-  gint flags;
-  const struct sockaddr_storage *storage;
-  socklen_t length;
-} SendCall;
-
-static gssize
-send_attempt (gint     fd,
-              gint     dontwait,
-              gpointer data)
-{
-  SendCall *call = data;
-
-  return send (fd, call->data, call->size, call->flags | MSG_NOSIGNAL | dontwait);
-}
-
 static gssize
 sendto_attempt (gint     fd,
                 gint     dontwait,
                 gpointer data)
 {
-  SendCall *call = data;
+  SockSendCall *call = data;
 
   return sendto (fd, call->data, call->size, call->flags | MSG_NOSIGNAL | dontwait,
                  (const struct sockaddr *) call->storage, call->length);
 }
 
-static gssize
-sock_object_real_send (SockObject    *self,
-                       const guint8  *data,
-                       gsize          size,
-                       gint           flags,
-                       GError       **error)
+gssize
+_sock_object_send_continue (SockObject    *self,
+               const guint8  *data,
+               gsize          size,
+               gint           flags,
+               gint           first_errsv,
+               GError       **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  SendCall call = { data, size, flags, NULL, 0 };
+  SockSendCall call = { data, size, flags, NULL, 0 };
   SockIOWait wait;
   gssize n;
   gint errsv;
 
-  _sock_io_wait_init (&wait, priv->timeouts, TRUE);
-  n = _sock_io_run (&priv->guard, G_IO_OUT, &wait, send_attempt, &call, &errsv);
-  if (G_UNLIKELY (n < 0))
+  n = _sock_io_call_continue (&priv->guard, priv->timeouts, TRUE, &wait, _sock_send_attempt, &call,
+                              first_errsv, &errsv);
+  if (n < 0)
     _sock_object_set_io_error (self, error, errsv, &wait, "send");
 
   return n;
+}
+
+gssize
+_sock_object_real_send (SockObject    *self,
+                        const guint8  *data,
+                        gsize          size,
+                        gint           flags,
+                        GError       **error)
+{
+  return _sock_object_send_fast (self, data, size, flags, error);
 }
 
 static gboolean
@@ -850,12 +836,12 @@ sock_object_real_sendall (SockObject    *self,
       GError *local_error = NULL;
       gssize n;
 
-      if (klass->send == sock_object_real_send)
+      if (klass->send == _sock_object_real_send)
         {
-          SendCall call = { data + sent, size - sent, flags, NULL, 0 };
+          SockSendCall call = { data + sent, size - sent, flags, NULL, 0 };
           gint errsv;
 
-          n = _sock_io_run (&priv->guard, G_IO_OUT, &wait, send_attempt, &call, &errsv);
+          n = _sock_io_run (&priv->guard, G_IO_OUT, &wait, _sock_send_attempt, &call, &errsv);
           if (n < 0)
             _sock_object_set_io_error (self, &local_error, errsv, &wait, "send");
         }
@@ -905,7 +891,7 @@ sock_object_real_sendto (SockObject    *self,
 {
   SockObjectPrivate *priv = GET_PRIV (self);
   struct sockaddr_storage storage;
-  SendCall call = { data, size, flags, &storage, 0 };
+  SockSendCall call = { data, size, flags, &storage, 0 };
   SockIOWait wait;
   gssize n;
   gint errsv;
@@ -913,8 +899,8 @@ sock_object_real_sendto (SockObject    *self,
   if (!_sock_object_to_native (self, address, &storage, &call.length, error))
     return -1;
 
-  _sock_io_wait_init (&wait, priv->timeouts, TRUE);
-  n = _sock_io_run (&priv->guard, G_IO_OUT, &wait, sendto_attempt, &call, &errsv);
+  n = _sock_io_call (&priv->guard, priv->timeouts, TRUE, &wait, sendto_attempt, &call,
+                   &errsv);
   if (n < 0)
     {
       g_autofree gchar *text = g_variant_print (address, FALSE);
@@ -966,9 +952,9 @@ _sock_object_class_init_real (SockObjectClass *klass)
   klass->listen = sock_object_real_listen;
   klass->makefile = sock_object_real_makefile;
   klass->recv = sock_object_real_recv;
-  klass->recv_into = sock_object_real_recv_into;
+  klass->recv_into = _sock_object_real_recv_into;
   klass->recvfrom = sock_object_real_recvfrom;
-  klass->send = sock_object_real_send;
+  klass->send = _sock_object_real_send;
   klass->sendall = sock_object_real_sendall;
   klass->sendto = sock_object_real_sendto;
   klass->setblocking = sock_object_real_setblocking;

@@ -76,17 +76,15 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   gint fd;
+  gint64 timeout;          /* the mode accept() made it in, or -2: ask */
+  gboolean load_kernel;    /* whether SO_RCVTIMEO / SO_SNDTIMEO may be set */
 } SockAdoption;
 
 static GPrivate adoption_key;
 
 #define GET_PRIV(self) ((SockObjectPrivate *) sock_object_get_instance_private (self))
 
-SockObjectPrivate *
-_sock_object_get_private (SockObject *self)
-{
-  return GET_PRIV (self);
-}
+gint _sock_object_private_offset;
 
 static SockObject *
 new_adopting (GType         gtype,
@@ -123,17 +121,22 @@ _sock_object_new_for_fd (GType gtype,
                          gint  type,
                          gint  proto)
 {
-  SockAdoption adoption = { fd };
+  SockAdoption adoption = { fd, -2, TRUE };
 
   return new_adopting (gtype, &adoption, family, type, proto);
 }
 
 SockObject *
 _sock_object_new_accepted (SockObject *self,
-                           gint        fd)
+                           gint        fd,
+                           gint64      timeout)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  SockAdoption adoption = { fd };
+  /* A TCP connection inherits the listener's SO_RCVTIMEO / SO_SNDTIMEO, an
+   * AF_UNIX one starts without; with none on the listener, none to read. */
+  SockAdoption adoption = { fd, timeout,
+                            _sock_io_load64 (&priv->timeouts->rcvtimeo) != 0 ||
+                            _sock_io_load64 (&priv->timeouts->sndtimeo) != 0 };
 
   return new_adopting (G_OBJECT_TYPE (self), &adoption, priv->family, priv->type, priv->proto);
 }
@@ -289,7 +292,7 @@ _sock_object_apply_timeout (SockObject  *self,
   if (errsv != 0)
     return _sock_set_errno_error (error, errsv, "settimeout");
 
-  _sock_io_store64 (&priv->timeouts->timeout, timeout);
+  _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
 
   if (old != timeout)
     {
@@ -346,22 +349,26 @@ sock_object_constructed (GObject *object)
 
   if (priv->adopted)
     {
-      /* A descriptor from accept() or fromfd(): its mode is what its flags
-       * say, unless there is a default timeout, which every new socket
-       * object takes, as in CPython. */
-      gint flags;
-
+      /* A descriptor from fromfd(): its mode is what its flags say, unless
+       * there is a default timeout, which every new socket object takes,
+       * as in CPython. accept() made its descriptor in the right mode. */
       fd = _sock_fd_guard_peek (&priv->guard);
-      flags = fcntl (fd, F_GETFL);
-      timeout = flags >= 0 && (flags & O_NONBLOCK) ? 0 : -1;
-      if (default_timeout >= 0)
+      timeout = priv->adopted_timeout;
+      if (timeout < -1)
         {
-          if (timeout < 0 && flags >= 0)
-            fcntl (fd, F_SETFL, flags | O_NONBLOCK);
-          timeout = default_timeout;
+          gint flags = fcntl (fd, F_GETFL);
+
+          timeout = flags >= 0 && (flags & O_NONBLOCK) ? 0 : -1;
+          if (default_timeout >= 0)
+            {
+              if (timeout < 0 && flags >= 0)
+                fcntl (fd, F_SETFL, flags | O_NONBLOCK);
+              timeout = default_timeout;
+            }
         }
-      _sock_io_store64 (&priv->timeouts->timeout, timeout);
-      _sock_io_timeouts_load_kernel (priv->timeouts, fd);
+      _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
+      if (priv->adopted_load_kernel)
+        _sock_io_timeouts_load_kernel (priv->timeouts, fd);
       return;
     }
 
@@ -376,7 +383,7 @@ sock_object_constructed (GObject *object)
   if (fd < 0)
     priv->create_errno = errno;
   _sock_fd_guard_init (&priv->guard, fd);
-  _sock_io_store64 (&priv->timeouts->timeout, timeout);
+  _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
 }
 
 static void
@@ -476,6 +483,7 @@ sock_object_class_init (SockObjectClass *klass)
   object_class->get_property = sock_object_get_property;
   object_class->set_property = sock_object_set_property;
 
+  _sock_object_private_offset = SockObject_private_offset;
   _sock_object_class_init_real (klass);
 
   /**
@@ -584,6 +592,8 @@ sock_object_init (SockObject *self)
       g_private_set (&adoption_key, NULL);
       _sock_fd_guard_init (&priv->guard, adoption->fd);
       priv->adopted = TRUE;
+      priv->adopted_timeout = adoption->timeout;
+      priv->adopted_load_kernel = adoption->load_kernel;
       adoption->fd = -1;
     }
   else
@@ -1171,8 +1181,13 @@ sock_object_recv_into (SockObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   {
-    gssize ret = SOCK_OBJECT_GET_CLASS (self)->recv_into (self, buffer, size, flags, error);
+    SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
+    gssize ret;
 
+    if (G_LIKELY (klass->recv_into == _sock_object_real_recv_into))
+      return _sock_object_recv_into_fast (self, buffer, size, flags, error);
+
+    ret = klass->recv_into (self, buffer, size, flags, error);
     CHECK_FAILURE (ret < 0, "recv_into");
     return ret;
   }
@@ -1247,8 +1262,13 @@ sock_object_send (SockObject    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   {
-    gssize ret = SOCK_OBJECT_GET_CLASS (self)->send (self, data, size, flags, error);
+    SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
+    gssize ret;
 
+    if (G_LIKELY (klass->send == _sock_object_real_send))
+      return _sock_object_send_fast (self, data, size, flags, error);
+
+    ret = klass->send (self, data, size, flags, error);
     CHECK_FAILURE (ret < 0, "send");
     return ret;
   }

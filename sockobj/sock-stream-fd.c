@@ -150,6 +150,7 @@ transfer (SockStreamFd  *self,
       wait.mode = SOCK_IO_NONBLOCKING;
       wait.expired = FALSE;
       wait.cancellable = NULL;
+      wait.poll_first = NULL;
       call.flags |= MSG_DONTWAIT;
     }
   else
@@ -161,6 +162,7 @@ transfer (SockStreamFd  *self,
       wait.expired = FALSE;
       wait.expired_errno = ETIMEDOUT;
       wait.cancellable = cancellable;
+      wait.poll_first = &self->timeouts->poll_first[sending != 0];
       wait.mode = SOCK_IO_POLL;
       wait.deadline = -1;
       if (timeout > 0)
