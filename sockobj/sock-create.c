@@ -244,6 +244,7 @@ sock_create_connection (GVariant  *address,
   g_autofree gchar *port = NULL;
   GVariantIter iter;
   GVariant *result_address;
+  struct in6_addr numeric;
   gint family, type, proto;
 
   g_return_val_if_fail (address != NULL, NULL);
@@ -252,6 +253,23 @@ sock_create_connection (GVariant  *address,
   owned = g_variant_ref_sink (address);
   if (!host_and_port (owned, &host, &port, error))
     return NULL;
+
+  /* A numeric host has one address, which getaddrinfo() would only copy
+   * (scoped IPv6 hosts go through it, for the scope). */
+  if (inet_pton (AF_INET, host, &numeric) == 1 || inet_pton (AF_INET6, host, &numeric) == 1)
+    {
+      gboolean v6 = strchr (host, ':') != NULL;
+      guint16 number = (guint16) g_ascii_strtoull (port, NULL, 10);
+      g_autoptr(GVariant) to = g_variant_ref_sink (v6 ? g_variant_new ("(squu)", host, number,
+                                                                     0, 0)
+                                                      : g_variant_new ("(sq)", host, number));
+      SockObject *sock = try_address (v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP, to,
+                                      timeout, error);
+
+      if (sock == NULL)
+        g_prefix_error (error, "create_connection to %s port %s: ", host, port);
+      return sock;
+    }
 
   results = sock_getaddrinfo (host, port, AF_UNSPEC, SOCK_STREAM, 0, 0, error);
   if (results == NULL)

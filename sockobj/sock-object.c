@@ -277,6 +277,13 @@ _sock_object_apply_timeout (SockObject  *self,
   if ((fd = _sock_fd_guard_acquire (&priv->guard)) < 0)
     return _sock_object_set_io_error (self, error, EBADF, NULL, "settimeout");
 
+  /* The descriptor's mode only changes between "none" and the others. */
+  if ((old < 0) == (timeout < 0))
+    {
+      _sock_fd_guard_release (&priv->guard);
+      goto store;
+    }
+
   /* Only "none" waits in the kernel; with a timeout the layer polls. */
   flags = fcntl (fd, F_GETFL);
   if (flags < 0)
@@ -292,6 +299,7 @@ _sock_object_apply_timeout (SockObject  *self,
   if (errsv != 0)
     return _sock_set_errno_error (error, errsv, "settimeout");
 
+store:
   _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
 
   if (old != timeout)

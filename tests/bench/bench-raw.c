@@ -442,12 +442,19 @@ raw_poll_close (BenchSock sock)
   raw_close (sock);
 }
 
+static BenchSock
+raw_create_connection (gpointer remote)
+{
+  return raw_connect (BENCH_TCP, remote, NULL, FALSE);
+}
+
 #define RAW_OPS \
   .addr_new = raw_addr_new, \
   .addr_free = raw_addr_free, \
   .server = raw_server, \
   .accept = raw_accept, \
   .connect = raw_connect, \
+  .create_connection = raw_create_connection, \
   .fileno = raw_fileno, \
   .recvfrom_into = raw_recvfrom_into, \
   .sendto = raw_sendto, \

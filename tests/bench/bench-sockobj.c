@@ -122,6 +122,18 @@ sockobj_connect (BenchTransport transport,
   return self;
 }
 
+static BenchSock
+sockobj_create_connection (gpointer remote)
+{
+  GError *error = NULL;
+  SockObject *self = sock_create_connection (remote, -1, &error);
+
+  if (self == NULL)
+    bench_fail ("sock_create_connection", error);
+
+  return self;
+}
+
 static void
 sockobj_close (BenchSock sock)
 {
@@ -274,6 +286,7 @@ sockobj_settimeout (BenchSock sock,
   .server = sockobj_server, \
   .accept = sockobj_accept, \
   .connect = sockobj_connect, \
+  .create_connection = sockobj_create_connection, \
   .close = sockobj_close, \
   .fileno = sockobj_fileno, \
   .send = sockobj_send, \

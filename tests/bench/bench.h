@@ -58,6 +58,9 @@ typedef struct
                                     gpointer         remote,
                                     gpointer         local,
                                     gboolean         nodelay);
+  /* CPython's create_connection() to a numeric TCP host (NULL where the
+   * implementation has none); raw's is socket + connect. */
+  BenchSock    (*create_connection) (gpointer        remote);
   void         (*close)            (BenchSock        sock);
   gint         (*fileno)           (BenchSock        sock);
 
