@@ -31,6 +31,7 @@ typedef struct
   gint users;          /* atomic: calls (and sources) using fd */
   gint pending_close;  /* atomic: fd detached while in use, or -1 */
   gint wakeup_fd;      /* atomic: the eventfd close() signals, or -1 */
+  gint wakeup_generation;  /* atomic: the fork generation that made it */
 } SockFdGuard;
 
 static inline void
@@ -41,6 +42,7 @@ _sock_fd_guard_init (SockFdGuard *guard,
   guard->users = 0;
   guard->pending_close = -1;
   guard->wakeup_fd = -1;
+  guard->wakeup_generation = 0;
 }
 
 /* The number, unpinned: for fileno() and the like. */
@@ -56,19 +58,27 @@ _sock_fd_guard_is_closed (SockFdGuard *guard)
   return g_atomic_int_get (&guard->fd) < 0;
 }
 
-/* Closes the detached descriptor unless another thread already has.
- * Returns 0, or the errno of a failed close(). Never retried: on Linux the
- * number is released even when close() reports EINTR, so a retry could
- * close somebody else's file. */
+/* Closes the eventfd of a closed guard that nothing uses any more: nothing
+ * can wait on it again. */
+void     _sock_fd_guard_drop_wakeup (SockFdGuard *guard);
+
+/* Closes the detached descriptor unless another thread already has, and
+ * the wakeup with it. Returns 0, or the errno of a failed close(). Never
+ * retried: on Linux the number is released even when close() reports
+ * EINTR, so a retry could close somebody else's file. */
 static inline gint
 _sock_fd_guard_close_pending (SockFdGuard *guard)
 {
   gint fd = g_atomic_int_exchange (&guard->pending_close, -1);
+  gint errsv = 0;
 
   if (fd >= 0 && close (fd) < 0 && errno != EINTR)
-    return errno;
+    errsv = errno;
 
-  return 0;
+  if (G_UNLIKELY (g_atomic_int_get (&guard->wakeup_fd) >= 0))
+    _sock_fd_guard_drop_wakeup (guard);
+
+  return errsv;
 }
 
 static inline void
@@ -95,7 +105,9 @@ _sock_fd_guard_acquire (SockFdGuard *guard)
 }
 
 /* The eventfd that close() signals, made on first use; -1 only if the
- * system refuses one (waits then see a close at their next wakeup). */
+ * system refuses one (waits then see a close at their next wakeup). A
+ * process made by fork() makes its own: a close in one process never
+ * wakes the other's waits. */
 gint     _sock_fd_guard_get_wakeup (SockFdGuard *guard);
 
 /* Detaches the descriptor, wakes every wait and source, and closes it now

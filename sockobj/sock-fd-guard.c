@@ -5,23 +5,64 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 
 #include "sock-fd-guard-private.h"
 
+/* Counts the fork()s this process descends from: an eventfd inherited
+ * across one is shared with the parent, so it is no longer this guard's. */
+static gint fork_generation;
+
+static void
+on_fork_child (void)
+{
+  g_atomic_int_inc (&fork_generation);
+}
+
+static gint
+current_generation (void)
+{
+  static gsize registered;
+
+  if (g_once_init_enter (&registered))
+    {
+      pthread_atfork (NULL, NULL, on_fork_child);
+      g_once_init_leave (&registered, 1);
+    }
+
+  return g_atomic_int_get (&fork_generation);
+}
+
+static void
+signal_eventfd (gint wakeup)
+{
+  guint64 one = 1;
+
+  /* The counter stays readable from now on: being closed is for good. */
+  G_GNUC_UNUSED ssize_t ignored = write (wakeup, &one, sizeof one);
+}
+
 gint
 _sock_fd_guard_get_wakeup (SockFdGuard *guard)
 {
+  gint generation = current_generation ();
   gint wakeup = g_atomic_int_get (&guard->wakeup_fd);
 
-  if (G_LIKELY (wakeup >= 0))
+  if (G_LIKELY (wakeup >= 0) &&
+      G_LIKELY (g_atomic_int_get (&guard->wakeup_generation) == generation))
     return wakeup;
+
+  /* Inherited from the parent: this process's copy is ours to close. */
+  if (wakeup >= 0 && g_atomic_int_compare_and_exchange (&guard->wakeup_fd, wakeup, -1))
+    close (wakeup);
 
   wakeup = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeup < 0)
     return -1;
 
+  g_atomic_int_set (&guard->wakeup_generation, generation);
   if (!g_atomic_int_compare_and_exchange (&guard->wakeup_fd, -1, wakeup))
     {
       close (wakeup);
@@ -29,11 +70,8 @@ _sock_fd_guard_get_wakeup (SockFdGuard *guard)
     }
 
   /* Closed before the eventfd existed: the closer saw none to signal. */
-  if (_sock_fd_guard_is_closed (guard))
-    {
-      guint64 one = 1;
-      G_GNUC_UNUSED ssize_t ignored = write (wakeup, &one, sizeof one);
-    }
+  if (wakeup >= 0 && _sock_fd_guard_is_closed (guard))
+    signal_eventfd (wakeup);
 
   return wakeup;
 }
@@ -43,12 +81,18 @@ signal_wakeup (SockFdGuard *guard)
 {
   gint wakeup = g_atomic_int_get (&guard->wakeup_fd);
 
-  /* The counter stays readable from now on: being closed is for good. */
+  if (wakeup >= 0 &&
+      g_atomic_int_get (&guard->wakeup_generation) == g_atomic_int_get (&fork_generation))
+    signal_eventfd (wakeup);
+}
+
+void
+_sock_fd_guard_drop_wakeup (SockFdGuard *guard)
+{
+  gint wakeup = g_atomic_int_exchange (&guard->wakeup_fd, -1);
+
   if (wakeup >= 0)
-    {
-      guint64 one = 1;
-      G_GNUC_UNUSED ssize_t ignored = write (wakeup, &one, sizeof one);
-    }
+    close (wakeup);
 }
 
 gboolean
@@ -90,10 +134,7 @@ void
 _sock_fd_guard_clear (SockFdGuard *guard)
 {
   gint errsv;
-  gint wakeup;
 
   _sock_fd_guard_close (guard, &errsv);
-  wakeup = g_atomic_int_exchange (&guard->wakeup_fd, -1);
-  if (wakeup >= 0)
-    close (wakeup);
+  _sock_fd_guard_drop_wakeup (guard);
 }

@@ -84,6 +84,7 @@ typedef struct
   gint64 deadline;         /* monotonic microseconds, -1 for none; POLL only */
   GCancellable *cancellable;
   gint *poll_first;        /* the socket's hint for this direction, or NULL */
+  gboolean skipped_try;    /* the first try was skipped for the hint */
 } SockIOWait;
 
 /* The wait of one socket call, from the socket's timeouts: settimeout()'s
@@ -99,7 +100,8 @@ _sock_io_wait_init (SockIOWait     *wait,
 
   wait->expired = FALSE;
   wait->cancellable = NULL;
-  wait->poll_first = &timeouts->poll_first[sending != 0];
+  wait->poll_first = NULL;
+  wait->skipped_try = FALSE;
 
   if (G_LIKELY (timeout < 0))
     {
@@ -121,6 +123,10 @@ _sock_io_wait_init (SockIOWait     *wait,
       wait->mode = SOCK_IO_POLL;
       wait->expired_errno = ETIMEDOUT;
       wait->deadline = g_get_monotonic_time () + timeout;
+      /* As CPython with a timeout: wait first when the last try in this
+       * direction found nothing (never for the kernel's own timeouts, where
+       * CPython lets the call wait in the kernel). */
+      wait->poll_first = &timeouts->poll_first[sending != 0];
     }
 }
 
@@ -168,9 +174,11 @@ _sock_io_run (SockFdGuard   *guard,
 
   /* A socket whose last calls had to wait goes straight to waiting, which
    * saves the try that would only say EAGAIN (ping-pong traffic). */
-  if (wait->mode == SOCK_IO_POLL && wait->poll_first != NULL && *wait->poll_first > 0)
+  if (wait->mode == SOCK_IO_POLL && wait->poll_first != NULL &&
+      g_atomic_int_get (wait->poll_first) > 0)
     {
-      (*wait->poll_first)--;
+      g_atomic_int_add (wait->poll_first, -1);
+      wait->skipped_try = TRUE;
       errno = EAGAIN;
       n = -1;
     }

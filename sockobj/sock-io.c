@@ -80,23 +80,6 @@ _sock_io_timeouts_load_kernel (SockIOTimeouts *timeouts,
 
 #define POLL_FIRST_CALLS 8
 
-/* poll()'s timeout for @deadline, rounded up so that we never wake just
- * before it; -1 for none. */
-static gint
-poll_timeout (gint64 deadline)
-{
-  gint64 remaining;
-
-  if (deadline < 0)
-    return -1;
-
-  remaining = deadline - g_get_monotonic_time ();
-  if (remaining <= 0)
-    return 0;
-
-  return (gint) MIN ((remaining + 999) / 1000, G_MAXINT);
-}
-
 gboolean
 _sock_io_wait (SockFdGuard  *guard,
                gint          fd,
@@ -130,6 +113,7 @@ _sock_io_wait (SockFdGuard  *guard,
   for (;;)
     {
       gint64 deadline = wait->mode == SOCK_IO_POLL ? wait->deadline : -1;
+      gint timeout_ms = -1;
       gint result;
 
       if (_sock_fd_guard_is_closed (guard))
@@ -144,7 +128,24 @@ _sock_io_wait (SockFdGuard  *guard,
           break;
         }
 
-      result = g_poll (fds, n_fds, poll_timeout (deadline));
+      /* Checked before every wait, whatever woke the last one: a socket
+       * that polls ready but whose call still says EAGAIN must not keep
+       * the call past its deadline. */
+      if (deadline >= 0)
+        {
+          gint64 remaining = deadline - g_get_monotonic_time ();
+
+          if (remaining <= 0)
+            {
+              wait->expired = TRUE;
+              *errsv = wait->expired_errno;
+              break;
+            }
+          /* Rounded up, so that we never wake just before the deadline. */
+          timeout_ms = (gint) MIN ((remaining + 999) / 1000, G_MAXINT);
+        }
+
+      result = g_poll (fds, n_fds, timeout_ms);
 
       if (result < 0)
         {
@@ -159,15 +160,8 @@ _sock_io_wait (SockFdGuard  *guard,
           ready = TRUE;
           break;
         }
-
-      if (result == 0 && deadline >= 0 && g_get_monotonic_time () >= deadline)
-        {
-          wait->expired = TRUE;
-          *errsv = wait->expired_errno;
-          break;
-        }
-      /* Woken by a close or a cancellation, checked above; or poll()
-       * returned a little early. */
+      /* Woken by a close or a cancellation, or the deadline passed: all
+       * checked above. */
     }
 
   if (have_cancellable_fd)
@@ -219,11 +213,13 @@ _sock_io_run_slow (SockFdGuard   *guard,
           *errsv = err;
           return -1;
         }
-      else if (wait->poll_first != NULL && *wait->poll_first == 0)
-        /* Found nothing: the next calls in this direction wait first, and
-         * one in POLL_FIRST_CALLS tries first again, in case the traffic
+      else if (!wait->skipped_try && wait->poll_first != NULL &&
+               g_atomic_int_get (wait->poll_first) <= 0)
+        /* A try found nothing: the next calls in this direction wait
+         * first, and then one tries first again, in case the traffic
          * changed. */
-        *wait->poll_first = POLL_FIRST_CALLS;
+        g_atomic_int_set (wait->poll_first, POLL_FIRST_CALLS);
+      wait->skipped_try = FALSE;
 
       if (!_sock_io_wait (guard, fd, condition, wait, errsv))
         return -1;
@@ -250,6 +246,7 @@ _sock_io_after_try (SockFdGuard   *guard,
   wait->expired = FALSE;
   wait->cancellable = NULL;
   wait->poll_first = NULL;
+  wait->skipped_try = FALSE;
 
   /* The first try's error stands whatever happened since, except that an
    * interrupted call is not made again on a socket closed meanwhile. */

@@ -585,9 +585,14 @@ sock_object_real_connect_ex (SockObject  *self,
 {
   SockIOWait wait;
 
-  /* EBADF and an expired timeout are errno values too, returned as CPython
-   * returns them. */
-  return connect_common (self, address, &wait, error);
+  gint err = connect_common (self, address, &wait, error);
+
+  /* EBADF is an errno value too; an expired timeout is EWOULDBLOCK, as
+   * CPython's connect_ex() returns it. */
+  if (err > 0 && wait.expired && err == ETIMEDOUT)
+    return EWOULDBLOCK;
+
+  return err;
 }
 
 /* recv ----------------------------------------------------------------------- */
@@ -612,8 +617,18 @@ _sock_object_recv_continue (SockObject  *self,
       return -1;
     }
 
-  n = _sock_io_call_continue (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recv_attempt, &call,
-                              first_errsv, &errsv);
+  if (first_errsv != 0)
+    n = _sock_io_after_try (&priv->guard, FALSE, &wait, _sock_recv_attempt, &call, first_errsv,
+                            &errsv);
+  else
+    {
+      _sock_io_wait_init (&wait, priv->timeouts, FALSE);
+      /* MSG_WAITALL cannot be asked of a non-blocking call: with only the
+       * kernel's SO_RCVTIMEO, the kernel waits, as in CPython. */
+      if ((flags & MSG_WAITALL) && wait.mode == SOCK_IO_POLL && wait.expired_errno == EAGAIN)
+        wait.mode = SOCK_IO_KERNEL;
+      n = _sock_io_run (&priv->guard, G_IO_IN, &wait, _sock_recv_attempt, &call, &errsv);
+    }
   if (n < 0)
     _sock_object_set_io_error (self, error, errsv, &wait, "recv");
 

@@ -265,43 +265,47 @@ _sock_timeout_to_seconds (gint64 timeout)
   return timeout < 0 ? -1.0 : (gdouble) timeout / G_USEC_PER_SEC;
 }
 
+/* Serialises settimeout()s, so that the descriptor's mode and the stored
+ * timeout never disagree; calls running meanwhile see a safe state: a
+ * timeout is stored before O_NONBLOCK is set, and O_NONBLOCK cleared before
+ * "none" is stored (a poll()ing call on a blocking descriptor is harmless,
+ * a kernel-waiting one on a non-blocking descriptor is not). */
+static GMutex timeout_lock;
+
 gboolean
 _sock_object_apply_timeout (SockObject  *self,
                             gint64       timeout,
                             GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  gint64 old = _sock_io_load64 (&priv->timeouts->timeout);
-  gint fd, flags, new_flags, errsv = 0;
+  gint64 old;
+  gint fd, flags, errsv = 0;
 
   if ((fd = _sock_fd_guard_acquire (&priv->guard)) < 0)
     return _sock_object_set_io_error (self, error, EBADF, NULL, "settimeout");
 
-  /* The descriptor's mode only changes between "none" and the others. */
-  if ((old < 0) == (timeout < 0))
-    {
-      _sock_fd_guard_release (&priv->guard);
-      goto store;
-    }
+  g_mutex_lock (&timeout_lock);
+  old = _sock_io_load64 (&priv->timeouts->timeout);
 
-  /* Only "none" waits in the kernel; with a timeout the layer polls. */
-  flags = fcntl (fd, F_GETFL);
-  if (flags < 0)
-    errsv = errno;
-  else
+  /* The descriptor's mode only changes between "none" and the others:
+   * only "none" waits in the kernel; with a timeout the layer polls. */
+  if ((old < 0) != (timeout < 0))
     {
-      new_flags = timeout < 0 ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK);
-      if (new_flags != flags && fcntl (fd, F_SETFL, new_flags) < 0)
+      if (timeout >= 0)
+        _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
+      flags = fcntl (fd, F_GETFL);
+      if (flags < 0 ||
+          fcntl (fd, F_SETFL, timeout < 0 ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK)) < 0)
         errsv = errno;
     }
+  _sock_io_timeouts_set_timeout (priv->timeouts, errsv == 0 ? timeout : old);
+  g_mutex_unlock (&timeout_lock);
   _sock_fd_guard_release (&priv->guard);
 
   if (errsv != 0)
     return _sock_set_errno_error (error, errsv, "settimeout");
 
-store:
-  _sock_io_timeouts_set_timeout (priv->timeouts, timeout);
-
+  /* Outside the lock: a handler may set the timeout again. */
   if (old != timeout)
     {
       g_object_freeze_notify (G_OBJECT (self));

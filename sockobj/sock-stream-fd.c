@@ -151,6 +151,7 @@ transfer (SockStreamFd  *self,
       wait.expired = FALSE;
       wait.cancellable = NULL;
       wait.poll_first = NULL;
+      wait.skipped_try = FALSE;
       call.flags |= MSG_DONTWAIT;
     }
   else
@@ -162,7 +163,9 @@ transfer (SockStreamFd  *self,
       wait.expired = FALSE;
       wait.expired_errno = ETIMEDOUT;
       wait.cancellable = cancellable;
-      wait.poll_first = &self->timeouts->poll_first[sending != 0];
+      /* Waiting first only with a timeout, as the socket's calls do. */
+      wait.poll_first = timeout > 0 ? &self->timeouts->poll_first[sending != 0] : NULL;
+      wait.skipped_try = FALSE;
       wait.mode = SOCK_IO_POLL;
       wait.deadline = -1;
       if (timeout > 0)

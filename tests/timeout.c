@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -254,7 +256,8 @@ test_connect_expires (void)
   gint64 start;
 
   g_test_summary ("connect() with a timeout waits for writability and "
-                  "expires with ETIMEDOUT; connect_ex() returns ETIMEDOUT; "
+                  "expires with ETIMEDOUT; connect_ex() returns EWOULDBLOCK "
+                  "as CPython's does; "
                   "in non-blocking mode connect() fails with EINPROGRESS");
 
   test_assert_ok (sock_object_settimeout (second, 0.25, &error), error);
@@ -266,8 +269,9 @@ test_connect_expires (void)
 
   test_assert_ok (sock_object_settimeout (third, 0.1, &error), error);
   start = g_get_monotonic_time ();
+  /* As CPython's connect_ex(): an expired timeout is EWOULDBLOCK. */
   g_assert_cmpint (sock_object_connect_ex (third, address, &error), ==,
-                   ETIMEDOUT);
+                   EWOULDBLOCK);
   g_assert_no_error (error);
   assert_took (start, 100, "connect_ex");
 
@@ -574,6 +578,141 @@ test_signals_sndtimeo_connect (void)
   test_assert_sock_error (error, EINPROGRESS);
 }
 
+/* Review regressions -------------------------------------------------------------- */
+
+static void
+test_sendto_ready_but_full (void)
+{
+  g_autofree gchar *dir = test_tmpdir_new ();
+  g_autofree gchar *path = g_build_filename (dir, "receiver", NULL);
+  g_autoptr(SockObject) receiver = test_socket_new (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(SockObject) sender = test_socket_new (AF_UNIX, SOCK_DGRAM);
+  g_autoptr(GError) error = NULL;
+  guint8 datagram[256] = { 0 };
+  gint64 start;
+  guint i;
+
+  g_test_summary ("Regression: a timeout is enforced even when poll() keeps "
+                  "saying ready while the call says EAGAIN (an unconnected "
+                  "AF_UNIX datagram sender to a full receiver): sendto() "
+                  "fails with ETIMEDOUT instead of spinning");
+
+  test_assert_ok (sock_object_bind (receiver, g_variant_new_string (path), &error), error);
+  test_assert_ok (sock_object_settimeout (sender, 0, &error), error);
+  for (i = 0; i < 100000; i++)
+    if (sock_object_sendto (sender, datagram, sizeof datagram, 0, g_variant_new_string (path),
+                            &error) < 0)
+      break;
+  test_assert_sock_error (error, EAGAIN);
+  g_clear_error (&error);
+
+  test_assert_ok (sock_object_settimeout (sender, 0.2, &error), error);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (sock_object_sendto (sender, datagram, sizeof datagram, 0,
+                                       g_variant_new_string (path), &error), ==, -1);
+  assert_took (start, 200, "sendto to a full receiver");
+  assert_timed_out (error);
+  test_tmpdir_remove (dir);
+}
+
+static void
+test_fork_close_does_not_wake_parent (void)
+{
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  pid_t pid;
+  gint status;
+
+  g_test_summary ("Regression: the wakeup a socket's waits watch is not "
+                  "shared across fork(): a child that closes its copy does "
+                  "not wake (or spin) the parent's wait, whose timeout "
+                  "still expires on time");
+
+  test_tcp_pair (&client, &server);
+  test_assert_ok (sock_object_settimeout (client, 0.05, &error), error);
+  /* One wait, so that the wakeup exists before the fork. */
+  g_assert_null (sock_object_recv (client, 1, 0, &error));
+  g_clear_error (&error);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      sock_object_close (client, NULL);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+  test_assert_ok (sock_object_settimeout (client, 0.3, &error), error);
+  start = g_get_monotonic_time ();
+  g_assert_null (sock_object_recv (client, 1, 0, &error));
+  assert_took (start, 300, "recv after a child closed its copy");
+  assert_timed_out (error);
+}
+
+static void
+test_waits_release_eventfd (void)
+{
+  g_autoptr(GPtrArray) socks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  guint before, i;
+
+  g_test_summary ("Regression: a closed socket that had to wait gives its "
+                  "wakeup descriptor back at close, not when the object is "
+                  "finalized");
+
+  before = test_count_open_fds ();
+  for (i = 0; i < 20; i++)
+    {
+      SockObject *client = NULL, *server = NULL;
+
+      test_tcp_pair (&client, &server);
+      test_assert_ok (sock_object_settimeout (client, 0.001, &error), error);
+      g_assert_null (sock_object_recv (client, 1, 0, &error));
+      g_clear_error (&error);
+      test_assert_ok (sock_object_close (client, &error), error);
+      test_assert_ok (sock_object_close (server, &error), error);
+      g_ptr_array_add (socks, client);
+      g_ptr_array_add (socks, server);
+    }
+  g_assert_cmpuint (test_count_open_fds (), <=, before);
+}
+
+static gpointer
+send_later (gpointer data)
+{
+  g_usleep (100 * 1000);
+  g_assert_true (sock_object_sendall (data, (const guint8 *) "abcdefghij", 10, 0, NULL));
+  return NULL;
+}
+
+static void
+test_rcvtimeo_waitall (void)
+{
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GThread *thread;
+
+  g_test_summary ("Regression: with only the kernel's SO_RCVTIMEO, "
+                  "recv(n, MSG_WAITALL) returns n bytes that arrive in two "
+                  "parts, as CPython's does");
+
+  test_tcp_pair (&client, &server);
+  set_kernel_timeout (client, SO_RCVTIMEO, 5000);
+  test_assert_ok (sock_object_sendall (server, (const guint8 *) "0123456789", 10, 0, &error),
+                  error);
+  thread = g_thread_new ("send-later", send_later, server);
+  bytes = sock_object_recv (client, 20, MSG_WAITALL, &error);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  test_assert_bytes_eq (bytes, "0123456789abcdefghij");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +732,10 @@ main (int   argc,
   g_test_add_func ("/timeout/signals/settimeout", test_signals_timeout);
   g_test_add_func ("/timeout/signals/rcvtimeo", test_signals_rcvtimeo);
   g_test_add_func ("/timeout/signals/sndtimeo-connect", test_signals_sndtimeo_connect);
+  g_test_add_func ("/timeout/sendto/ready-but-full", test_sendto_ready_but_full);
+  g_test_add_func ("/timeout/recv/fork-close", test_fork_close_does_not_wake_parent);
+  g_test_add_func ("/timeout/close/releases-wakeup", test_waits_release_eventfd);
+  g_test_add_func ("/timeout/recv/rcvtimeo-waitall", test_rcvtimeo_waitall);
 
   return g_test_run ();
 }
