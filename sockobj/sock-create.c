@@ -220,7 +220,7 @@ try_address (gint       family,
  * in the order the system gives them, until one connects.
  *
  * The socket gets @timeout before it connects, so the timeout bounds each
- * attempt (not the whole call, as in CPython), and the socket keeps it.
+ * attempt, as in CPython, and the socket keeps it.
  *
  * Like the socket methods, this sinks a floating @address.
  *

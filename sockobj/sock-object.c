@@ -34,17 +34,22 @@
  * reported as [struct@GLib.Error]s in the `SOCK_ERROR` domain whose code is the
  * `errno` value.
  *
- * A socket is blocking when created, and a blocking socket's descriptor is
- * really blocking: calls wait in the kernel. Every descriptor the library
- * makes is close-on-exec, sends never raise `SIGPIPE` (a peer that went away
- * gives `EPIPE`), and calls interrupted by a signal are restarted, except
- * [method@Sock.Object.close], which never is.
+ A socket starts with the default timeout ([func@Sock.getdefaulttimeout]),
+ * which is none unless set: it is blocking, and a blocking socket's
+ * descriptor is really blocking, so calls wait in the kernel. With a
+ * timeout ([method@Sock.Object.settimeout]) the descriptor is non-blocking
+ * and each call waits in `poll()` on a deadline fixed when it starts. Every
+ * descriptor the library makes is close-on-exec, sends never raise
+ * `SIGPIPE` (a peer that went away gives `EPIPE`), and calls interrupted by
+ * a signal are restarted, except [method@Sock.Object.close], which never
+ * is; signals never extend a deadline.
  *
  * One socket may be used from several threads. [method@Sock.Object.close]
  * detaches the descriptor at once, so later calls fail with `EBADF`; calls
  * already running keep the descriptor number reserved until they return, so
- * no call ever reaches a file that reused the number. Shut the socket down
- * first to wake a call blocked in it.
+ * no call ever reaches a file that reused the number. A call waiting in
+ * `poll()` is woken by the close and fails with `EBADF`; shut the socket
+ * down first to wake a call blocked in the kernel.
  *
  * Since: 1.0
  */
@@ -737,8 +742,9 @@ sock_object_get_blocking (SockObject *self)
  * Accepts a connection.
  *
  * The socket must be bound and listening (see [method@Sock.Object.listen]).
- * The new socket, of the same class as @self, is connected to the peer and
- * is blocking.
+ * The new socket, of the same class as @self, is connected to the peer.
+ * As in CPython, it takes the default timeout ([func@Sock.getdefaulttimeout]),
+ * whatever the listening socket's: with none, it is blocking.
  *
  * Returns: (transfer full): a new socket for the connection, or %NULL
  *   with @error set
@@ -1095,9 +1101,12 @@ sock_object_listen (SockObject  *self,
  * `SIGPIPE`, and report failures as `G_IO_ERROR` codes. The half of the
  * stream that @mode does not grant fails with `G_IO_ERROR_NOT_SUPPORTED`.
  *
- * Blocking stream calls block even on a non-blocking socket, and honour the
- * socket's `SO_RCVTIMEO` and `SO_SNDTIMEO` (failing with
- * `G_IO_ERROR_TIMED_OUT`). Buffered output reaches the peer only when the
+ * Blocking stream calls follow the socket's timeout, set before or after the
+ * stream was made ([method@Sock.Object.settimeout]), or else its
+ * `SO_RCVTIMEO` and `SO_SNDTIMEO`, failing with `G_IO_ERROR_TIMED_OUT` when
+ * it runs out. Without either they wait as long as it takes, even on a
+ * non-blocking socket (timeout 0), as GIO's blocking calls do; the pollable
+ * and asynchronous calls are there not to wait. Buffered output reaches the peer only when the
  * buffer fills or is flushed; TLS layers do not flush the stream below them,
  * so give them the default or an unbuffered stream.
  *
