@@ -158,6 +158,18 @@ SockObject *_sock_object_new_for_fd      (GType         gtype,
                                           gint          type,
                                           gint          proto);
 
+/* The same for a descriptor already in the mode of @timeout (microseconds:
+ * -1 none and blocking, else non-blocking), which the socket takes instead
+ * of the default timeout; @load_kernel says whether it may have
+ * SO_RCVTIMEO / SO_SNDTIMEO set. dup() and socketpair() use it. */
+SockObject *_sock_object_new_for_fd_full (GType         gtype,
+                                          gint          fd,
+                                          gint          family,
+                                          gint          type,
+                                          gint          proto,
+                                          gint64        timeout,
+                                          gboolean      load_kernel);
+
 /* For the family classes' instance_init: the family a socket of the class
  * gets when none (or -1) is given. */
 void        _sock_object_set_default_family (SockObject *self,
@@ -211,6 +223,36 @@ gboolean    _sock_object_apply_timeout   (SockObject  *self,
 /* Installs the default implementations in @klass (sock-object-real.c). */
 void        _sock_object_class_init_real (SockObjectClass *klass);
 
+/* Whether @klass's send is the library's own (so callers may send straight
+ * through the I/O layer rather than through the virtual method). */
+gboolean    _sock_object_send_is_default (SockObjectClass *klass);
+
+/* Sends all of @data on @wait's deadline: through the I/O layer when send
+ * is the library's own, else through the send virtual method with the
+ * deadline checked between calls. One attempt even when @size is 0.
+ * @sent says how much went out, also on failure. sendall()'s loop, for the
+ * calls that send as it does. */
+gboolean    _sock_object_send_remaining  (SockObject    *self,
+                                          const guint8  *data,
+                                          gsize          size,
+                                          gint           flags,
+                                          SockIOWait    *wait,
+                                          gsize         *sent,
+                                          GError       **error);
+
+/* A receive buffer of @bufsize bytes for @what, zeroed when @flags has
+ * MSG_TRUNC; %NULL with SOCK_ERROR/EINVAL for a size that cannot be had. */
+guint8     *_sock_alloc_receive_buffer   (gsize         bufsize,
+                                          gint          flags,
+                                          const gchar  *what,
+                                          GError      **error);
+
+/* Wraps @buffer (taken) holding @received bytes of @bufsize (MSG_TRUNC's
+ * longer count is cut to @bufsize) in a GBytes. */
+GBytes     *_sock_bytes_from_buffer      (guint8       *buffer,
+                                          gsize         bufsize,
+                                          gsize         received);
+
 /* Converts settimeout()'s seconds (negative: none) into microseconds,
  * rounded up; FALSE with @error set for NaN or a timeout too long. */
 gboolean    _sock_timeout_from_seconds   (gdouble      seconds,
@@ -220,5 +262,45 @@ gdouble     _sock_timeout_to_seconds     (gint64       timeout);
 
 /* The module-wide default timeout, in microseconds (-1 none). */
 gint64      _sock_get_default_timeout_us (void);
+
+/* The public wrappers' checks, shared by the files that define methods
+ * (sock-object.c and the files of 1.2's methods). */
+
+/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
+ * is abstract, and its full check was most of a send()'s library cost. The
+ * last type that passed is remembered (one per file that checks), so the
+ * check is one comparison. */
+static inline gboolean
+sock_is_object (gconstpointer instance)
+{
+  static GType known_type = 0;
+  GType type;
+
+  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
+    return FALSE;
+
+  type = G_TYPE_FROM_INSTANCE (instance);
+  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
+    return TRUE;
+
+  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
+    return FALSE;
+
+  g_atomic_pointer_set (&known_type, type);
+  return TRUE;
+}
+
+/* Sets SOCK_ERROR/EIO for a virtual method of @self that failed without
+ * setting @error (an override in C or in a binding). */
+void        _sock_object_set_missing_error (SockObject   *self,
+                                            GError      **error,
+                                            const gchar  *method);
+
+/* In a public wrapper whose parameters are named self and error. */
+#define CHECK_FAILURE(failed, method) \
+  G_STMT_START { \
+    if (G_UNLIKELY (failed) && error != NULL && *error == NULL) \
+      _sock_object_set_missing_error (self, error, method); \
+  } G_STMT_END
 
 G_END_DECLS

@@ -649,11 +649,11 @@ _sock_object_real_recv_into (SockObject  *self,
  * problem (a size it cannot have), so it is EINVAL rather than an abort.
  * With MSG_TRUNC the system may report bytes it never wrote (all of them,
  * for TCP), so that buffer starts zeroed. */
-static guint8 *
-alloc_receive_buffer (gsize         bufsize,
-                      gint          flags,
-                      const gchar  *what,
-                      GError      **error)
+guint8 *
+_sock_alloc_receive_buffer (gsize         bufsize,
+                            gint          flags,
+                            const gchar  *what,
+                            GError      **error)
 {
   guint8 *buffer = NULL;
 
@@ -667,10 +667,10 @@ alloc_receive_buffer (gsize         bufsize,
   return buffer;
 }
 
-static GBytes *
-bytes_from_buffer (guint8 *buffer,
-                   gsize   bufsize,
-                   gsize   received)
+GBytes *
+_sock_bytes_from_buffer (guint8 *buffer,
+                         gsize   bufsize,
+                         gsize   received)
 {
   /* With MSG_TRUNC the kernel reports a datagram's full length, which may
    * be more than the buffer holds: only bufsize bytes are data. */
@@ -695,7 +695,7 @@ sock_object_real_recv (SockObject  *self,
   if (bufsize == 0)
     return g_bytes_new (NULL, 0);
 
-  if ((buffer = alloc_receive_buffer (bufsize, flags, "recv", error)) == NULL)
+  if ((buffer = _sock_alloc_receive_buffer (bufsize, flags, "recv", error)) == NULL)
     return NULL;
 
   n = SOCK_OBJECT_GET_CLASS (self)->recv_into (self, buffer, bufsize, flags, error);
@@ -705,7 +705,7 @@ sock_object_real_recv (SockObject  *self,
       return NULL;
     }
 
-  return bytes_from_buffer (buffer, bufsize, n);
+  return _sock_bytes_from_buffer (buffer, bufsize, n);
 }
 
 typedef struct
@@ -742,7 +742,7 @@ sock_object_real_recvfrom (SockObject  *self,
   gssize n;
   gint errsv;
 
-  if ((call.buffer = alloc_receive_buffer (bufsize, flags, "recvfrom", error)) == NULL)
+  if ((call.buffer = _sock_alloc_receive_buffer (bufsize, flags, "recvfrom", error)) == NULL)
     return NULL;
   call.size = bufsize;
   call.flags = flags;
@@ -771,7 +771,7 @@ sock_object_real_recvfrom (SockObject  *self,
         }
     }
 
-  return bytes_from_buffer (call.buffer, bufsize, n);
+  return _sock_bytes_from_buffer (call.buffer, bufsize, n);
 }
 
 /* send ----------------------------------------------------------------------- */
@@ -819,16 +819,73 @@ _sock_object_real_send (SockObject    *self,
   return _sock_object_send_fast (self, data, size, flags, error);
 }
 
-static gboolean
-sendall_failed (GError  **error,
-                GError   *local_error,
-                gsize     sent,
-                gsize     size)
+gboolean
+_sock_object_send_is_default (SockObjectClass *klass)
 {
-  g_propagate_prefixed_error (error, local_error,
-                              "sendall: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-                              " bytes sent: ", sent, size);
-  return FALSE;
+  return klass->send == _sock_object_real_send;
+}
+
+gboolean
+_sock_object_send_remaining (SockObject    *self,
+                             const guint8  *data,
+                             gsize          size,
+                             gint           flags,
+                             SockIOWait    *wait,
+                             gsize         *sent,
+                             GError       **error)
+{
+  SockObjectPrivate *priv = GET_PRIV (self);
+  SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
+
+  /* One attempt even for nothing, as sendall() always made. */
+  *sent = 0;
+  do
+    {
+      gssize n;
+
+      if (klass->send == _sock_object_real_send)
+        {
+          SockSendCall call = { data + *sent, size - *sent, flags, NULL, 0 };
+          gint errsv;
+
+          n = _sock_io_run (&priv->guard, G_IO_OUT, wait, _sock_send_attempt, &call, &errsv);
+          if (n < 0)
+            return _sock_object_set_io_error (self, error, errsv, wait, "send");
+        }
+      else
+        {
+          GError *local_error = NULL;
+
+          /* A subclass's send is also sendall's; its calls wait as they
+           * like, and the deadline is checked between them. */
+          if (wait->mode == SOCK_IO_POLL && wait->expired_errno == ETIMEDOUT &&
+              *sent > 0 && g_get_monotonic_time () >= wait->deadline)
+            {
+              wait->expired = TRUE;
+              return _sock_object_set_io_error (self, error, ETIMEDOUT, wait, "send");
+            }
+          n = klass->send (self, data + *sent, size - *sent, flags, &local_error);
+          if (n < 0)
+            {
+              if (local_error == NULL)
+                _sock_set_errno_error (&local_error, EIO, "%s's send failed without an error",
+                                       G_OBJECT_TYPE_NAME (self));
+              g_propagate_error (error, local_error);
+              return FALSE;
+            }
+        }
+
+      /* Only an override can send nothing of a non-empty remainder; asking
+       * it again would never end. */
+      if (n == 0 && size > *sent)
+        return _sock_set_errno_error (error, EIO, "%s's send sent nothing",
+                                      G_OBJECT_TYPE_NAME (self));
+
+      *sent += MIN ((gsize) n, size - *sent);
+    }
+  while (*sent < size);
+
+  return TRUE;
 }
 
 static gboolean
@@ -839,59 +896,20 @@ sock_object_real_sendall (SockObject    *self,
                           GError       **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
+  GError *local_error = NULL;
   SockIOWait wait;
-  gsize sent = 0;
+  gsize sent;
 
   /* One deadline for the whole call. */
   _sock_io_wait_init (&wait, priv->timeouts, TRUE);
 
-  do
+  if (!_sock_object_send_remaining (self, data, size, flags, &wait, &sent, &local_error))
     {
-      GError *local_error = NULL;
-      gssize n;
-
-      if (klass->send == _sock_object_real_send)
-        {
-          SockSendCall call = { data + sent, size - sent, flags, NULL, 0 };
-          gint errsv;
-
-          n = _sock_io_run (&priv->guard, G_IO_OUT, &wait, _sock_send_attempt, &call, &errsv);
-          if (n < 0)
-            _sock_object_set_io_error (self, &local_error, errsv, &wait, "send");
-        }
-      else
-        {
-          /* A subclass's send is also sendall's; its calls wait as they
-           * like, and the deadline is checked between them. */
-          if (wait.mode == SOCK_IO_POLL && wait.expired_errno == ETIMEDOUT &&
-              sent > 0 && g_get_monotonic_time () >= wait.deadline)
-            {
-              wait.expired = TRUE;
-              _sock_object_set_io_error (self, &local_error, ETIMEDOUT, &wait, "send");
-              return sendall_failed (error, local_error, sent, size);
-            }
-          n = klass->send (self, data + sent, size - sent, flags, &local_error);
-          if (n < 0 && local_error == NULL)
-            _sock_set_errno_error (&local_error, EIO, "%s's send failed without an error",
-                                   G_OBJECT_TYPE_NAME (self));
-        }
-
-      if (n < 0)
-        return sendall_failed (error, local_error, sent, size);
-
-      /* Only an override can send nothing of a non-empty remainder; asking
-       * it again would never end. */
-      if (n == 0 && size > sent)
-        {
-          _sock_set_errno_error (&local_error, EIO, "%s's send sent nothing",
-                                 G_OBJECT_TYPE_NAME (self));
-          return sendall_failed (error, local_error, sent, size);
-        }
-
-      sent += MIN ((gsize) n, size - sent);
+      g_propagate_prefixed_error (error, local_error,
+                                  "sendall: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                                  " bytes sent: ", sent, size);
+      return FALSE;
     }
-  while (sent < size);
 
   return TRUE;
 }

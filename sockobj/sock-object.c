@@ -132,6 +132,20 @@ _sock_object_new_for_fd (GType gtype,
 }
 
 SockObject *
+_sock_object_new_for_fd_full (GType    gtype,
+                              gint     fd,
+                              gint     family,
+                              gint     type,
+                              gint     proto,
+                              gint64   timeout,
+                              gboolean load_kernel)
+{
+  SockAdoption adoption = { fd, timeout, load_kernel };
+
+  return new_adopting (gtype, &adoption, family, type, proto);
+}
+
+SockObject *
 _sock_object_new_accepted (SockObject *self,
                            gint        fd,
                            gint64      timeout)
@@ -368,7 +382,8 @@ sock_object_constructed (GObject *object)
     {
       /* A descriptor from fromfd(): its mode is what its flags say, unless
        * there is a default timeout, which every new socket object takes,
-       * as in CPython. accept() made its descriptor in the right mode. */
+       * as in CPython. accept(), dup() and socketpair() made their
+       * descriptors in the right mode. */
       fd = _sock_fd_guard_peek (&priv->guard);
       timeout = priv->adopted_timeout;
       if (timeout < -1)
@@ -619,47 +634,18 @@ sock_object_init (SockObject *self)
 
 /* Public API ----------------------------------------------------------------- */
 
-/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
- * is abstract, and its full check was most of a send()'s library cost. The
- * last type that passed is remembered, so the check is one comparison. */
-static inline gboolean
-sock_is_object (gconstpointer instance)
-{
-  static GType known_type = 0;
-  GType type;
-
-  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
-    return FALSE;
-
-  type = G_TYPE_FROM_INSTANCE (instance);
-  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
-    return TRUE;
-
-  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
-    return FALSE;
-
-  g_atomic_pointer_set (&known_type, type);
-  return TRUE;
-}
-
 /* A virtual method that failed must say why: an override (in C, or in a
  * language binding) that returned failure without an error would leave a C
  * caller with nothing to report. */
-static void
-set_missing_error (SockObject   *self,
-                   GError      **error,
-                   const gchar  *method)
+void
+_sock_object_set_missing_error (SockObject   *self,
+                                GError      **error,
+                                const gchar  *method)
 {
   if (error != NULL && *error == NULL)
     _sock_set_errno_error (error, EIO, "%s: %s's implementation failed without "
                            "saying why", method, G_OBJECT_TYPE_NAME (self));
 }
-
-#define CHECK_FAILURE(failed, method) \
-  G_STMT_START { \
-    if (G_UNLIKELY (failed) && error != NULL && *error == NULL) \
-      set_missing_error (self, error, method); \
-  } G_STMT_END
 
 /**
  * sock_object_get_family: (get-property family)
