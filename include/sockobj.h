@@ -20,4 +20,5 @@
 # include "sockobj/sock-convert.h"
 # include "sockobj/sock-ipv6.h"
 # include "sockobj/sock-interface.h"
+# include "sockobj/sock-cmsg.h"
 #undef SOCK_INSIDE

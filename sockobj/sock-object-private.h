@@ -220,8 +220,10 @@ gboolean    _sock_object_apply_timeout   (SockObject  *self,
                                           gint64       timeout,
                                           GError     **error);
 
-/* Installs the default implementations in @klass (sock-object-real.c). */
+/* Installs the default implementations in @klass (sock-object-real.c,
+ * and sock-object-msg.c for the message calls). */
 void        _sock_object_class_init_real (SockObjectClass *klass);
+void        _sock_object_class_init_msg  (SockObjectClass *klass);
 
 /* Whether @klass's send is the library's own (so callers may send straight
  * through the I/O layer rather than through the virtual method). */
@@ -230,8 +232,8 @@ gboolean    _sock_object_send_is_default (SockObjectClass *klass);
 /* Sends all of @data on @wait's deadline: through the I/O layer when send
  * is the library's own, else through the send virtual method with the
  * deadline checked between calls. One attempt even when @size is 0.
- * @sent says how much went out, also on failure. sendall()'s loop, for the
- * calls that send as it does. */
+ * @sent says how much went out, also on failure. sendall() and the users
+ * of its loop (send_fds(), sendfile()'s fallback) share it. */
 gboolean    _sock_object_send_remaining  (SockObject    *self,
                                           const guint8  *data,
                                           gsize          size,

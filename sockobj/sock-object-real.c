@@ -774,6 +774,55 @@ sock_object_real_recvfrom (SockObject  *self,
   return _sock_bytes_from_buffer (call.buffer, bufsize, n);
 }
 
+static gssize
+sock_object_real_recvfrom_into (SockObject  *self,
+                                guint8      *buffer,
+                                gsize        size,
+                                gint         flags,
+                                GVariant   **address,
+                                GError     **error)
+{
+  SockObjectPrivate *priv = GET_PRIV (self);
+  RecvfromCall call;
+  SockIOWait wait;
+  gssize n;
+  gint errsv;
+
+  /* Refused before anything is read: the size is the caller's buffer. */
+  if (G_UNLIKELY (size > G_MAXSSIZE))
+    {
+      _sock_set_invalid_error (error, "recvfrom_into: size %" G_GSIZE_FORMAT " is too large",
+                               size);
+      return -1;
+    }
+
+  call.buffer = buffer;
+  call.size = size;
+  call.flags = flags;
+
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, recvfrom_attempt, &call,
+                     &errsv);
+  if (G_UNLIKELY (n < 0))
+    {
+      _sock_object_set_io_error (self, error, errsv, &wait, "recvfrom_into");
+      return -1;
+    }
+
+  if (address != NULL)
+    {
+      GError *local_error = NULL;
+
+      *address = _sock_object_from_native (self, &call.storage, call.length, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return -1;
+        }
+    }
+
+  return n;
+}
+
 /* send ----------------------------------------------------------------------- */
 
 static gssize
@@ -995,4 +1044,7 @@ _sock_object_class_init_real (SockObjectClass *klass)
   klass->setsockopt_bytes = sock_object_real_setsockopt_bytes;
   klass->shutdown = sock_object_real_shutdown;
   klass->settimeout = sock_object_real_settimeout;
+  klass->recvfrom_into = sock_object_real_recvfrom_into;
+
+  _sock_object_class_init_msg (klass);
 }

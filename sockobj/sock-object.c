@@ -1241,6 +1241,63 @@ sock_object_recvfrom (SockObject  *self,
 }
 
 /**
+ * sock_object_recvfrom_into: (virtual recvfrom_into) (skip)
+ * @self: a socket
+ * @buffer: (array length=size) (element-type guint8) (out caller-allocates):
+ *   where to store the data
+ * @size: (in): the size of @buffer
+ * @flags: flags for `recv(2)`, or 0
+ * @address: (out) (optional) (nullable) (transfer full): the sender's
+ *   address, as [method@Sock.Object.recvfrom] gives it
+ * @error: return location for a #GError
+ *
+ * Receives data into a buffer the caller provides, with the address of the
+ * sender; the allocation-free form of [method@Sock.Object.recvfrom], as
+ * CPython's `socket.recvfrom_into()`. Nothing is allocated but the
+ * address, and nothing at all when @address is %NULL.
+ *
+ * @size is the room in @buffer, and nothing is ever written past it. A
+ * @size past `G_MAXSSIZE` fails with `EINVAL` before anything is read.
+ * As with `recv(2)`, a datagram socket given `MSG_TRUNC` returns the
+ * datagram's full length, which may exceed @size; a longer datagram
+ * without it is cut to @size, and the rest is lost. A @size of 0 still
+ * receives (and so consumes a datagram), as CPython does.
+ *
+ * This is for C: bindings cannot lend a buffer of a given size, so they
+ * call [method@Sock.Object.recvfrom] instead.
+ *
+ * Returns: the number of bytes received, 0 at the end of the stream, or -1
+ *   with @error set
+ *
+ * Since: 1.2
+ */
+gssize
+sock_object_recvfrom_into (SockObject  *self,
+                           guint8      *buffer,
+                           gsize        size,
+                           gint         flags,
+                           GVariant   **address,
+                           GError     **error)
+{
+  gssize ret;
+
+  g_return_val_if_fail (sock_is_object (self), -1);
+  g_return_val_if_fail (buffer != NULL || size == 0, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (address != NULL)
+    *address = NULL;
+
+  ret = SOCK_OBJECT_GET_CLASS (self)->recvfrom_into (self, buffer, size, flags, address, error);
+  CHECK_FAILURE (ret < 0, "recvfrom_into");
+  /* An override may hand back a floating or a full reference. */
+  if (address != NULL && *address != NULL)
+    g_variant_take_ref (*address);
+
+  return ret;
+}
+
+/**
  * sock_object_send: (virtual send)
  * @self: a connected socket
  * @data: (array length=size) (element-type guint8): the data to send

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Checks the generated sock-constants.h against the running CPython's socket
 # module: every constant CPython defines in the seed's groups (plus SHUT_*)
-# and in the groups added in 1.2 (TCP_*, IPV6_*, AI_*, NI_*, EAI_*) must be
+# and in the groups added in 1.2 (TCP_*, IPV6_*, AI_*, NI_*, EAI_*, SCM_*) must be
 # there as SOCK_<NAME> with the same value. Output is TAP, one test
 # per group; a failing group lists each missing or different name.
 #
@@ -16,7 +16,7 @@ import sys
 GROUPS = ['AF_', 'SOCK_', 'SO_', 'SOMAXCONN', 'MSG_', 'SOL_', 'IPPROTO_',
           'IPPORT_', 'INADDR_', 'IP_', 'SHUT_',
           # 1.2
-          'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_']
+          'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_', 'SCM_']
 
 DEFINE = re.compile(r'^\s*#\s*define\s+SOCK_(\w+)\s+(.+?)\s*$')
 # A literal, optionally negative, optionally with C integer suffixes.

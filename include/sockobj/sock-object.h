@@ -54,6 +54,11 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * @shutdown: the implementation of [method@Sock.Object.shutdown]
  * @settimeout: the implementation of [method@Sock.Object.settimeout];
  *   since 1.2
+ * @recvfrom_into: the implementation of [method@Sock.Object.recvfrom_into];
+ *   since 1.2
+ * @sendmsg: the implementation of [method@Sock.Object.sendmsg]; since 1.2
+ * @recvmsg_into: the implementation of [method@Sock.Object.recvmsg_into],
+ *   and through it of [method@Sock.Object.recvmsg]; since 1.2
  *
  * The virtual method table of socket objects.
  *
@@ -73,7 +78,13 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * - @setblocking calls @settimeout.
  *
  * @connect and @connect_ex are both primitive: overriding one does not
- * change the other. Each method a subclass overrides must set its error
+ * change the other; nor do @recvfrom and @recvfrom_into, or @send,
+ * @sendto and @sendmsg.
+ *
+ * The message calls of 1.2 are three primitives, @recvfrom_into, @sendmsg
+ * and @recvmsg_into, and methods built on them that are not in the table:
+ *
+ * - [method@Sock.Object.recvmsg] calls @recvmsg_into with one buffer. Each method a subclass overrides must set its error
  * when it fails; the public wrapper reports a failure without one as
  * `SOCK_ERROR` / `EIO`. Addresses returned through the table may be
  * floating or full references; the defaults return full references.
@@ -83,6 +94,28 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * virtual method added after 1.0 takes one slot of the reserved padding.
  *
  * Since: 1.0
+ */
+
+/**
+ * SockObjectClass::recvmsg_into: (skip)
+ * @self: a socket
+ * @buffers: (array length=n_buffers): the buffers to fill, in order
+ * @n_buffers: the number of @buffers
+ * @ancbufsize: the room for ancillary data, in bytes
+ * @flags: flags for `recvmsg(2)`
+ * @ancdata: (out) (optional) (transfer full): the ancillary data, `a(iiay)`
+ * @msg_flags: (out) (optional): the flags the system set on the message
+ * @address: (out) (optional) (nullable) (transfer full): the sender's address
+ * @error: return location for a #GError
+ *
+ * Receives one message into caller-lent buffers: the primitive under
+ * [method@Sock.Object.recvmsg_into] and [method@Sock.Object.recvmsg]. It fills buffers the caller lends, so
+ * only C can implement it. An implementation that does not hand back
+ * @ancdata must close the descriptors of any `SCM_RIGHTS` it received.
+ *
+ * Returns: the number of bytes received, or -1 with @error set
+ *
+ * Since: 1.2
  */
 
 /**
@@ -222,9 +255,31 @@ struct _SockObjectClass
   gboolean     (*settimeout)          (SockObject    *self,
                                        gdouble        seconds,
                                        GError       **error);
+  gssize       (*recvfrom_into)       (SockObject    *self,
+                                       guint8        *buffer,
+                                       gsize          size,
+                                       gint           flags,
+                                       GVariant     **address,
+                                       GError       **error);
+  gssize       (*sendmsg)             (SockObject    *self,
+                                       GBytes       **buffers,
+                                       gsize          n_buffers,
+                                       GVariant      *ancdata,
+                                       gint           flags,
+                                       GVariant      *address,
+                                       GError       **error);
+  gssize       (*recvmsg_into)        (SockObject    *self,
+                                       GInputVector  *buffers,
+                                       gsize          n_buffers,
+                                       gsize          ancbufsize,
+                                       gint           flags,
+                                       GVariant     **ancdata,
+                                       gint          *msg_flags,
+                                       GVariant     **address,
+                                       GError       **error);
 
   /*< private >*/
-  gpointer _reserved[15];
+  gpointer _reserved[12];
 };
 
 SOCK_AVAILABLE_IN_ALL
@@ -347,6 +402,42 @@ gdouble     sock_object_gettimeout      (SockObject    *self);
 SOCK_AVAILABLE_IN_ALL
 gboolean    sock_object_shutdown        (SockObject    *self,
                                          gint           how,
+                                         GError       **error);
+
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_recvfrom_into   (SockObject    *self,
+                                         guint8        *buffer,
+                                         gsize          size,
+                                         gint           flags,
+                                         GVariant     **address,
+                                         GError       **error);
+
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_sendmsg         (SockObject    *self,
+                                         GBytes       **buffers,
+                                         gsize          n_buffers,
+                                         GVariant      *ancdata,
+                                         gint           flags,
+                                         GVariant      *address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_1_2
+GBytes     *sock_object_recvmsg         (SockObject    *self,
+                                         gsize          bufsize,
+                                         gsize          ancbufsize,
+                                         gint           flags,
+                                         GVariant     **ancdata,
+                                         gint          *msg_flags,
+                                         GVariant     **address,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_recvmsg_into    (SockObject    *self,
+                                         GInputVector  *buffers,
+                                         gsize          n_buffers,
+                                         gsize          ancbufsize,
+                                         gint           flags,
+                                         GVariant     **ancdata,
+                                         gint          *msg_flags,
+                                         GVariant     **address,
                                          GError       **error);
 
 G_END_DECLS
