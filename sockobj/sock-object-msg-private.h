@@ -1,8 +1,8 @@
 /* sock-object-msg-private.h: the system calls of sendmsg() and recvmsg()
  *
  * The default sendmsg and recvmsg_into virtual methods make these calls;
- * so may other methods built on them, when those virtual methods are the
- * library's own, without building the variants they take.
+ * so do send_fds() and recv_fds() when those methods are the library's
+ * own, without building the variants the virtual methods take.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

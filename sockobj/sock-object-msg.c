@@ -1,8 +1,10 @@
 /* sock-object-msg.c: sendmsg(), recvmsg() and recvmsg_into()
  *
  * The default implementations of the sendmsg and recvmsg_into virtual
- * methods, the public methods, and the two system calls they make.
- * Ancillary data is converted by sock-cmsg.c.
+ * methods, the public methods, and the two system calls they make, which
+ * the descriptor passing of SockUnixObject (sock-unix-object-fds.c) makes
+ * directly when the virtual methods are the library's own. Ancillary data
+ * is converted by sock-cmsg.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -412,8 +414,9 @@ take_results (GVariant **ancdata,
  * as CPython's `socket.sendmsg()`.
  *
  * Each item of @ancdata becomes one control message: `(SOL_SOCKET,
- * SCM_RIGHTS, descriptors)` passes descriptors over an `AF_UNIX` socket,
- * and the other levels and types are the system's (see `cmsg(3)`). The data of each item
+ * SCM_RIGHTS, descriptors)` passes descriptors over an `AF_UNIX` socket
+ * (see [method@Sock.UnixObject.send_fds] for the short way), and the other
+ * levels and types are the system's (see `cmsg(3)`). The data of each item
  * is sent as it is. Ancillary data of another type, or larger than a control
  * buffer can hold (`G_MAXINT` bytes with the headers), fails with `EINVAL`
  * before anything is sent, as does a %NULL buffer or an @address the

@@ -84,7 +84,12 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * The message calls of 1.2 are three primitives, @recvfrom_into, @sendmsg
  * and @recvmsg_into, and methods built on them that are not in the table:
  *
- * - [method@Sock.Object.recvmsg] calls @recvmsg_into with one buffer. Each method a subclass overrides must set its error
+ * - [method@Sock.Object.recvmsg] calls @recvmsg_into with one buffer;
+ * - [method@Sock.UnixObject.send_fds] calls @sendmsg with the descriptors
+ *   as `SCM_RIGHTS` ancillary data, then @send for what a stream socket
+ *   left unsent (when neither is overridden, it sends directly);
+ * - [method@Sock.UnixObject.recv_fds] calls @recvmsg_into (directly when
+ *   it is not overridden). Each method a subclass overrides must set its error
  * when it fails; the public wrapper reports a failure without one as
  * `SOCK_ERROR` / `EIO`. Addresses returned through the table may be
  * floating or full references; the defaults return full references.
@@ -109,7 +114,8 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  * @error: return location for a #GError
  *
  * Receives one message into caller-lent buffers: the primitive under
- * [method@Sock.Object.recvmsg_into] and [method@Sock.Object.recvmsg]. It fills buffers the caller lends, so
+ * [method@Sock.Object.recvmsg_into], [method@Sock.Object.recvmsg] and
+ * [method@Sock.UnixObject.recv_fds]. It fills buffers the caller lends, so
  * only C can implement it. An implementation that does not hand back
  * @ancdata must close the descriptors of any `SCM_RIGHTS` it received.
  *

@@ -35,8 +35,22 @@ struct _SockUnixObjectClass
 };
 
 SOCK_AVAILABLE_IN_ALL
-SockUnixObject *sock_unix_object_new (gint     type,
-                                      gint     proto,
-                                      GError **error);
+SockUnixObject *sock_unix_object_new       (gint             type,
+                                            gint             proto,
+                                            GError         **error);
+
+SOCK_AVAILABLE_IN_1_2
+gboolean        sock_unix_object_send_fds  (SockUnixObject  *self,
+                                            const guint8    *data,
+                                            gsize            size,
+                                            const gint      *fds,
+                                            gsize            n_fds,
+                                            GError         **error);
+SOCK_AVAILABLE_IN_1_2
+GBytes         *sock_unix_object_recv_fds  (SockUnixObject  *self,
+                                            gsize            bufsize,
+                                            gsize            max_fds,
+                                            GArray         **fds,
+                                            GError         **error);
 
 G_END_DECLS
