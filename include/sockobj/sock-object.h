@@ -89,7 +89,12 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  *   as `SCM_RIGHTS` ancillary data, then @send for what a stream socket
  *   left unsent (when neither is overridden, it sends directly);
  * - [method@Sock.UnixObject.recv_fds] calls @recvmsg_into (directly when
- *   it is not overridden). Each method a subclass overrides must set its error
+ *   it is not overridden).
+ *
+ * [method@Sock.Object.dup], [method@Sock.Object.detach],
+ * [method@Sock.Object.get_inheritable] and
+ * [method@Sock.Object.set_inheritable] act on the descriptor itself and
+ * are not virtual. Each method a subclass overrides must set its error
  * when it fails; the public wrapper reports a failure without one as
  * `SOCK_ERROR` / `EIO`. Addresses returned through the table may be
  * floating or full references; the defaults return full references.
@@ -444,6 +449,18 @@ gssize      sock_object_recvmsg_into    (SockObject    *self,
                                          GVariant     **ancdata,
                                          gint          *msg_flags,
                                          GVariant     **address,
+                                         GError       **error);
+
+SOCK_AVAILABLE_IN_1_2
+SockObject *sock_object_dup             (SockObject    *self,
+                                         GError       **error);
+SOCK_AVAILABLE_IN_1_2
+gint        sock_object_detach          (SockObject    *self);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_get_inheritable (SockObject    *self);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_set_inheritable (SockObject    *self,
+                                         gboolean       inheritable,
                                          GError       **error);
 
 G_END_DECLS

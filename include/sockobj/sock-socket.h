@@ -26,6 +26,14 @@ SockObject *sock_fromfd (gint     fd,
                          GError **error);
 
 SOCK_AVAILABLE_IN_1_2
+gboolean    sock_socketpair (gint          family,
+                             gint          type,
+                             gint          proto,
+                             SockObject  **first,
+                             SockObject  **second,
+                             GError      **error);
+
+SOCK_AVAILABLE_IN_1_2
 void        sock_setdefaulttimeout (gdouble seconds);
 SOCK_AVAILABLE_IN_1_2
 gdouble     sock_getdefaulttimeout (void);
