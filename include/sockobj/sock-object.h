@@ -89,7 +89,10 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  *   as `SCM_RIGHTS` ancillary data, then @send for what a stream socket
  *   left unsent (when neither is overridden, it sends directly);
  * - [method@Sock.UnixObject.recv_fds] calls @recvmsg_into (directly when
- *   it is not overridden).
+ *   it is not overridden);
+ * - [method@Sock.Object.sendfile] sends with `sendfile(2)`, or, where the
+ *   system refuses it or @send is overridden, reads the file and calls
+ *   @send, as @sendall does.
  *
  * [method@Sock.Object.dup], [method@Sock.Object.detach],
  * [method@Sock.Object.get_inheritable] and
@@ -461,6 +464,13 @@ gboolean    sock_object_get_inheritable (SockObject    *self);
 SOCK_AVAILABLE_IN_1_2
 gboolean    sock_object_set_inheritable (SockObject    *self,
                                          gboolean       inheritable,
+                                         GError       **error);
+
+SOCK_AVAILABLE_IN_1_2
+gint64      sock_object_sendfile        (SockObject    *self,
+                                         gint           fd,
+                                         gint64         offset,
+                                         gint64         count,
                                          GError       **error);
 
 G_END_DECLS
