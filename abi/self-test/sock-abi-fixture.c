@@ -63,3 +63,13 @@ fx_object_detach (FxObject *self)
   return self->fd;
 }
 #endif
+
+#ifdef FIXTURE_ADDED_FUNCTION_OTHER_TYPE
+long
+fx_object_readv (FxObject *self,
+                 FxVector *vectors,
+                 int       n_vectors)
+{
+  return n_vectors > 0 ? (long) vectors[0].size + self->fd : 0;
+}
+#endif

@@ -66,3 +66,10 @@ FX_API int fx_object_listen (FxObject *self, int backlog);
 #ifdef FIXTURE_ADDED_FUNCTION
 FX_API int fx_object_detach (FxObject *self);
 #endif
+
+#ifdef FIXTURE_ADDED_FUNCTION_OTHER_TYPE
+#include "fx-other.h"
+/* A new function taking a type of another library that no function of the
+ * release took, as recvmsg_into() takes GIO's GInputVector. */
+FX_API long fx_object_readv (FxObject *self, FxVector *vectors, int n_vectors);
+#endif
