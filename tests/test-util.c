@@ -173,6 +173,21 @@ test_tcp_pair (SockObject **client,
   *server = g_steal_pointer (&s);
 }
 
+void
+test_unix_pair (gint         type,
+                SockObject **first,
+                SockObject **second)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sock_socketpair (AF_UNIX, type, 0, first, second, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (*first);
+  g_assert_nonnull (*second);
+  test_set_io_timeout (*first, TEST_IO_TIMEOUT_SECONDS);
+  test_set_io_timeout (*second, TEST_IO_TIMEOUT_SECONDS);
+}
+
 guint16
 test_address_port (GVariant *address)
 {

@@ -60,6 +60,12 @@ SockObject *test_tcp_listener_new   (gint         backlog,
 void        test_tcp_pair           (SockObject **client,
                                      SockObject **server);
 
+/* A connected AF_UNIX pair of @type from sock_socketpair(), both ends with
+ * the test I/O timeout set. */
+void        test_unix_pair          (gint         type,
+                                     SockObject **first,
+                                     SockObject **second);
+
 /* The port of an `(sq)`/`(squu)` address. */
 guint16     test_address_port       (GVariant    *address);
 
