@@ -10,7 +10,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/sendfile.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sock-error.h"
@@ -32,11 +35,46 @@ typedef struct
   gint in_fd;
   off_t offset;
   gsize count;
+  gboolean block_sigpipe;
 } SendfileCall;
 
-/* sendfile(2) takes no flags: the socket's descriptor is non-blocking when
- * the layer polls (settimeout), and on a kernel SO_SNDTIMEO each try is
- * bounded by the kernel's timer, as accept's are. */
+/* sendfile(2) has no MSG_NOSIGNAL: a peer that went away raises SIGPIPE in
+ * the calling thread. Unless the process ignores it, the signal is blocked
+ * around the call and one it raised is taken back, so that sendfile()
+ * gives EPIPE like every other send of the library. */
+static gssize
+sendfile_no_sigpipe (gint          fd,
+                     SendfileCall *call)
+{
+  sigset_t sigpipe, old_mask, pending;
+  gboolean was_pending;
+  gssize n;
+  gint errsv;
+
+  sigemptyset (&sigpipe);
+  sigaddset (&sigpipe, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &sigpipe, &old_mask);
+  was_pending = sigpending (&pending) == 0 && sigismember (&pending, SIGPIPE);
+
+  n = sendfile (fd, call->in_fd, &call->offset, call->count);
+  errsv = errno;
+
+  if (n < 0 && errsv == EPIPE && !was_pending)
+    {
+      static const struct timespec no_wait = { 0, 0 };
+
+      while (sigtimedwait (&sigpipe, NULL, &no_wait) < 0 && errno == EINTR)
+        ;
+    }
+  pthread_sigmask (SIG_SETMASK, &old_mask, NULL);
+
+  errno = errsv;
+  return n;
+}
+
+/* sendfile(2) takes no flags either way: the socket's descriptor is
+ * non-blocking when the layer polls (settimeout), and on a kernel
+ * SO_SNDTIMEO each try is bounded by the kernel's timer, as accept's are. */
 static gssize
 sendfile_attempt (gint     fd,
                   gint     dontwait,
@@ -44,7 +82,18 @@ sendfile_attempt (gint     fd,
 {
   SendfileCall *call = data;
 
+  if (call->block_sigpipe)
+    return sendfile_no_sigpipe (fd, call);
+
   return sendfile (fd, call->in_fd, &call->offset, call->count);
+}
+
+static gboolean
+sigpipe_is_ignored (void)
+{
+  struct sigaction action;
+
+  return sigaction (SIGPIPE, NULL, &action) == 0 && action.sa_handler == SIG_IGN;
 }
 
 /* What sendfile(2) answers when it cannot move this file to this socket at
@@ -194,10 +243,13 @@ sock_object_sendfile (SockObject  *self,
 
   if (_sock_object_send_is_default (SOCK_OBJECT_GET_CLASS (self)))
     {
+      gboolean block_sigpipe = !sigpipe_is_ignored ();
+
       while (count < 0 || sent < count)
         {
           SendfileCall call = { fd, offset + sent,
-                                count < 0 ? SENDFILE_BLOCK : MIN (count - sent, SENDFILE_BLOCK) };
+                                count < 0 ? SENDFILE_BLOCK : MIN (count - sent, SENDFILE_BLOCK),
+                                block_sigpipe };
           gssize n;
           gint errsv;
 
