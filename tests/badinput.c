@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "test-util.h"
 
 /* Under AddressSanitizer, let a failing malloc() return NULL as the C
@@ -358,6 +360,17 @@ typedef enum
   OP_IF_NAMETOINDEX,
   OP_IF_INDEXTONAME,
   OP_CREATE_SERVER,
+  /* Descriptors and messages (1.2). */
+  OP_RECVFROM_INTO,
+  OP_SENDMSG,
+  OP_RECVMSG,
+  OP_RECVMSG_INTO,
+  OP_SEND_FDS,
+  OP_RECV_FDS,
+  OP_SENDFILE,
+  OP_SOCKETPAIR,
+  OP_DUP,
+  OP_SET_INHERITABLE,
 } Op;
 
 typedef struct
@@ -373,7 +386,11 @@ typedef struct
   Expect expect;
   gint code;
   const gchar *port;     /* getaddrinfo()'s port */
+  const gchar *address;  /* sendmsg()'s address (GVariant text) */
 } BadCall;
+
+/* The descriptors the send_fds rows pass: one more than a message carries. */
+#define SOCK_FDS_ROWS_MAX 254
 
 #define HUGE_SIZE G_MAXSIZE
 #define SSIZE_OVER ((guint64) G_MAXSSIZE + 1)
@@ -754,6 +771,223 @@ static const BadCall bad_calls[] = {
     .text = "('::1', uint16 0)", .a = G_MAXINT, .expect = EXPECT_OK },
   { "create_server with reuse_port 2", OP_CREATE_SERVER, AF_INET,
     .text = "('127.0.0.1', uint16 0)", .b = 2, .expect = EXPECT_OK },
+
+  /* recvfrom_into (1.2): size in .size, flags in .a; refused before anything is read. */
+  { "recvfrom_into of G_MAXSIZE bytes", OP_RECVFROM_INTO, AF_INET, SOCK_DGRAM, BOUND,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvfrom_into of G_MAXSSIZE + 1 bytes", OP_RECVFROM_INTO, AF_UNIX, SOCK_DGRAM, BOUND,
+    .size = SSIZE_OVER, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvfrom_into on a closed socket", OP_RECVFROM_INTO, AF_INET, SOCK_DGRAM, CLOSED,
+    .size = 16, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recvfrom_into on a pipe", OP_RECVFROM_INTO, AF_INET, SOCK_DGRAM, NOT_A_SOCKET,
+    .size = 16, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "recvfrom_into with MSG_OOB on AF_UNIX", OP_RECVFROM_INTO, AF_UNIX, SOCK_DGRAM, BOUND,
+    .a = MSG_OOB, .size = 16, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+
+  /* sendmsg (1.2): ancillary data in .text (GVariant text; MANY_FDS for 254
+   * descriptors), the address in .address, the number of one-byte buffers in
+   * .size (.b = 1 puts a NULL among them), flags in .a. Bad data is refused
+   * before the descriptor is looked at, so also on a closed socket. */
+  { "sendmsg of ancdata 's'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "'rights'", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata '(iiay)', not in an array", OP_SENDMSG, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .size = 1, .text = "(1, 1, [byte 0, 0, 0, 0])", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "sendmsg of ancdata 'a(iay)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(1, [byte 0, 0, 0, 0])]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'a(iiy)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(1, 1, byte 0)]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'a(iiayay)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 1, .text = "[(1, 1, [byte 0], [byte 0])]", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "sendmsg of ancdata 'a(uuay)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(uint32 1, uint32 1, [byte 0, 0, 0, 0])]", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "sendmsg of ancdata 'a(xxay)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(int64 1, int64 1, [byte 0, 0, 0, 0])]", .expect = EXPECT_SOCK,
+    .code = EINVAL },
+  { "sendmsg of ancdata 'a(iis)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(1, 1, 'data')]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'a(iiv)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[(1, 1, <[byte 0, 0, 0, 0]>)]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'aay'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[[byte 0, 0, 0, 0]]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'av'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "[<(1, 1, [byte 0, 0, 0, 0])>]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'v'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "<[(1, 1, [byte 0, 0, 0, 0])]>", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'ma(iiay)'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "just [(1, 1, [byte 0, 0, 0, 0])]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of ancdata 'a{iv}'", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "{1: <1>}", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of bad ancdata on a closed socket", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CLOSED,
+    .size = 1, .text = "[(1, [byte 0])]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of empty ancdata", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .text = "@a(iiay) []", .expect = EXPECT_OK },
+  { "sendmsg of an item with no data", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 1, .text = "[(1, 1, @ay [])]", .expect = EXPECT_OK },
+  { "sendmsg of SCM_RIGHTS with 3 bytes (no whole descriptor: none passed)", OP_SENDMSG,
+    AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1, .text = "[(1, 1, [byte 1, 0, 0])]",
+    .expect = EXPECT_OK },
+  { "sendmsg of SCM_RIGHTS with descriptor -1", OP_SENDMSG, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = 1, .text = "[(1, 1, [byte 0xff, 0xff, 0xff, 0xff])]", .expect = EXPECT_SOCK,
+    .code = EBADF },
+  { "sendmsg of SCM_RIGHTS with 254 descriptors", OP_SENDMSG, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .size = 1, .text = "MANY_FDS", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of an unknown SOL_SOCKET type", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 1, .text = "[(1, 4242, [byte 0])]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of level -1 on AF_UNIX (ignored by the system)", OP_SENDMSG, AF_UNIX,
+    SOCK_STREAM, CONNECTED, .size = 1, .text = "[(-1, -1, [byte 0])]",
+    .expect = EXPECT_OK_OR_SOCK },
+  { "sendmsg of SCM_CREDENTIALS of 2 bytes", OP_SENDMSG, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = 1, .text = "[(1, 2, [byte 1, 2])]", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg with a NULL buffer", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 3,
+    .b = 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of G_MAXINT + 1 buffers", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = (guint64) G_MAXINT + 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of G_MAXSIZE buffers", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CLOSED,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of 1025 buffers (past IOV_MAX)", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 1025, .expect = EXPECT_SOCK, .code = EMSGSIZE },
+  { "sendmsg of an (sq) address on AF_UNIX", OP_SENDMSG, AF_UNIX, SOCK_DGRAM, FRESH,
+    .size = 1, .address = "('127.0.0.1', uint16 9)", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of a path address on AF_INET", OP_SENDMSG, AF_INET, SOCK_DGRAM, CLOSED,
+    .size = 1, .address = "'/tmp/x'", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg of port 65536", OP_SENDMSG, AF_INET, SOCK_DGRAM, FRESH, .size = 1,
+    .address = "('127.0.0.1', 65536)", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendmsg without an address, unconnected", OP_SENDMSG, AF_INET, SOCK_DGRAM, FRESH,
+    .size = 1, .expect = EXPECT_SOCK, .code = EDESTADDRREQ },
+  { "sendmsg on a closed socket", OP_SENDMSG, AF_UNIX, SOCK_STREAM, CLOSED, .size = 1,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "sendmsg on a pipe", OP_SENDMSG, AF_UNIX, SOCK_STREAM, NOT_A_SOCKET, .size = 1,
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "sendmsg with MSG_OOB on AF_UNIX", OP_SENDMSG, AF_UNIX, SOCK_DGRAM, CONNECTED, .size = 1,
+    .a = MSG_OOB, .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+
+  /* recvmsg (1.2): bufsize in .size, ancbufsize in .b, flags in .a. */
+  { "recvmsg of G_MAXSIZE bytes", OP_RECVMSG, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = HUGE_SIZE, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg of G_MAXSSIZE + 1 bytes", OP_RECVMSG, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = SSIZE_OVER, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg with ancbufsize G_MAXINT + 1", OP_RECVMSG, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = 16, .b = (gint64) G_MAXINT + 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg with ancbufsize G_MAXINT64", OP_RECVMSG, AF_UNIX, SOCK_DGRAM, CLOSED,
+    .size = 16, .b = G_MAXINT64, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg on a closed socket", OP_RECVMSG, AF_UNIX, SOCK_DGRAM, CLOSED,
+    .size = 16, .b = 64, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recvmsg on a pipe", OP_RECVMSG, AF_INET, SOCK_STREAM, NOT_A_SOCKET,
+    .size = 16, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "recvmsg on an unconnected stream socket", OP_RECVMSG, AF_INET, SOCK_STREAM, FRESH,
+    .size = 16, .expect = EXPECT_SOCK, .code = ENOTCONN },
+
+  /* recvmsg_into (1.2): the first buffer's size in .size, the second's in .b (NULL
+   * when .text is "NULL"); .text "MANY" claims G_MAXINT + 1 buffers. */
+  { "recvmsg_into with a NULL buffer of 16 bytes", OP_RECVMSG_INTO, AF_UNIX, SOCK_DGRAM,
+    CONNECTED, .size = 16, .b = 16, .text = "NULL", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg_into of buffers past G_MAXSSIZE", OP_RECVMSG_INTO, AF_UNIX, SOCK_DGRAM,
+    CONNECTED, .size = G_MAXSSIZE, .b = 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg_into of 2 G_MAXSIZE buffers", OP_RECVMSG_INTO, AF_UNIX, SOCK_DGRAM, CLOSED,
+    .size = HUGE_SIZE, .b = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg_into of G_MAXINT + 1 buffers", OP_RECVMSG_INTO, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = 1, .text = "MANY", .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recvmsg_into on a closed socket", OP_RECVMSG_INTO, AF_UNIX, SOCK_DGRAM, CLOSED,
+    .size = 16, .expect = EXPECT_SOCK, .code = EBADF },
+
+  /* send_fds (1.2): data size in .size, the number of descriptors in .b, their value
+   * from .text: "BAD" -1, "NOTOPEN" G_MAXINT, else 1 (stdout). */
+  { "send_fds of 254 descriptors", OP_SEND_FDS, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .b = 254, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "send_fds of G_MAXSIZE descriptors", OP_SEND_FDS, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 1, .b = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "send_fds of descriptor -1", OP_SEND_FDS, AF_UNIX, SOCK_STREAM, CONNECTED, .size = 1,
+    .b = 1, .text = "BAD", .expect = EXPECT_SOCK, .code = EBADF },
+  { "send_fds of a descriptor that is not open", OP_SEND_FDS, AF_UNIX, SOCK_DGRAM,
+    CONNECTED, .size = 1, .b = 1, .text = "NOTOPEN", .expect = EXPECT_SOCK, .code = EBADF },
+  { "send_fds without data on a stream socket", OP_SEND_FDS, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .size = 0, .b = 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "send_fds without data on a datagram socket", OP_SEND_FDS, AF_UNIX, SOCK_DGRAM,
+    CONNECTED, .size = 0, .b = 1, .expect = EXPECT_OK },
+  { "send_fds unconnected", OP_SEND_FDS, AF_UNIX, SOCK_DGRAM, FRESH, .size = 1, .b = 1,
+    .expect = EXPECT_SOCK, .code = ENOTCONN },
+  { "send_fds on a closed socket", OP_SEND_FDS, AF_UNIX, SOCK_STREAM, CLOSED, .size = 1,
+    .b = 1, .expect = EXPECT_SOCK, .code = EBADF },
+  { "send_fds on a pipe", OP_SEND_FDS, AF_UNIX, SOCK_STREAM, NOT_A_SOCKET, .size = 1,
+    .b = 1, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+
+  /* recv_fds (1.2): bufsize in .size, max_fds in .b; a row expected to succeed finds
+   * one byte sent by the peer. */
+  { "recv_fds of G_MAXSIZE bytes", OP_RECV_FDS, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = HUGE_SIZE, .b = 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv_fds of G_MAXSSIZE + 1 bytes", OP_RECV_FDS, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = SSIZE_OVER, .b = 1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "recv_fds with max_fds G_MAXSIZE", OP_RECV_FDS, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .size = 16, .b = -1, .expect = EXPECT_OK },
+  { "recv_fds with max_fds 0", OP_RECV_FDS, AF_UNIX, SOCK_DGRAM, CONNECTED,
+    .size = 16, .b = 0, .expect = EXPECT_OK },
+  { "recv_fds on a closed socket", OP_RECV_FDS, AF_UNIX, SOCK_STREAM, CLOSED,
+    .size = 16, .b = 1, .expect = EXPECT_SOCK, .code = EBADF },
+  { "recv_fds on a pipe", OP_RECV_FDS, AF_UNIX, SOCK_STREAM, NOT_A_SOCKET,
+    .size = 16, .b = 1, .expect = EXPECT_SOCK, .code = ENOTSOCK },
+
+  /* sendfile (1.2): the file from .text ("FILE" a small regular file, "DIR" a
+   * directory, "WRONLY" /dev/null for writing) or else the number in .b; the offset in
+   * .a; the count in .size minus 1 (0: -1, to the end). */
+  { "sendfile of descriptor -1", OP_SENDFILE, AF_UNIX, SOCK_STREAM, CONNECTED, .b = -1,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "sendfile of a descriptor that is not open", OP_SENDFILE, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .b = G_MAXINT, .expect = EXPECT_SOCK, .code = EBADF },
+  { "sendfile of a descriptor open for writing", OP_SENDFILE, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .text = "WRONLY", .expect = EXPECT_SOCK, .code = EBADF },
+  { "sendfile of a directory", OP_SENDFILE, AF_UNIX, SOCK_STREAM, CONNECTED, .text = "DIR",
+    .expect = EXPECT_SOCK, .code = EISDIR },
+  { "sendfile at offset -1", OP_SENDFILE, AF_UNIX, SOCK_STREAM, CONNECTED, .text = "FILE",
+    .a = -1, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendfile at offset G_MININT64", OP_SENDFILE, AF_INET, SOCK_STREAM, CONNECTED,
+    .text = "FILE", .a = G_MININT64, .expect = EXPECT_SOCK, .code = EINVAL },
+  { "sendfile at offset G_MAXINT64", OP_SENDFILE, AF_UNIX, SOCK_STREAM, CONNECTED,
+    .text = "FILE", .a = G_MAXINT64, .expect = EXPECT_OK_OR_SOCK },
+  { "sendfile of count G_MININT64 (to the end)", OP_SENDFILE, AF_UNIX, SOCK_STREAM,
+    CONNECTED, .text = "FILE", .size = (guint64) G_MININT64 + 1, .expect = EXPECT_OK },
+  { "sendfile of count 0 on a closed socket (nothing to do)", OP_SENDFILE, AF_UNIX,
+    SOCK_STREAM, CLOSED, .text = "FILE", .size = 1, .expect = EXPECT_OK },
+  { "sendfile on a closed socket", OP_SENDFILE, AF_UNIX, SOCK_STREAM, CLOSED,
+    .text = "FILE", .expect = EXPECT_SOCK, .code = EBADF },
+  { "sendfile on an unconnected stream socket", OP_SENDFILE, AF_INET, SOCK_STREAM, FRESH,
+    .text = "FILE", .expect = EXPECT_SOCK_ANY },
+
+  /* socketpair (1.2): the family, type, and protocol in .a. */
+  { "socketpair of AF_INET", OP_SOCKETPAIR, AF_INET, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EOPNOTSUPP },
+  { "socketpair of an unknown family", OP_SOCKETPAIR, 12345, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "socketpair of family -1", OP_SOCKETPAIR, -1, SOCK_STREAM, FRESH,
+    .expect = EXPECT_SOCK, .code = EAFNOSUPPORT },
+  { "socketpair of an unknown type", OP_SOCKETPAIR, AF_UNIX, 12345, FRESH,
+    .expect = EXPECT_SOCK_ANY },
+  { "socketpair of type -1", OP_SOCKETPAIR, AF_UNIX, -1, FRESH,
+    .expect = EXPECT_SOCK_ANY },
+  { "socketpair with protocol 2 (AF_UNIX takes 0 and PF_UNIX)", OP_SOCKETPAIR, AF_UNIX,
+    SOCK_STREAM, FRESH, .a = 2, .expect = EXPECT_SOCK, .code = EPROTONOSUPPORT },
+  { "socketpair with protocol -1", OP_SOCKETPAIR, AF_UNIX, SOCK_DGRAM, FRESH,
+    .a = -1, .expect = EXPECT_SOCK_ANY },
+
+  /* fromfd detecting the family (1.2): .text "PIPE" makes a pipe. */
+  { "fromfd (0, 0, 0) of a pipe", OP_FROMFD, 0, 0, FRESH, .text = "PIPE",
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+  { "fromfd (0, 0, 0) of -1", OP_FROMFD, 0, 0, FRESH, .a = -1,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "fromfd (0, 0, 0) of a descriptor that is not open", OP_FROMFD, 0, 0, FRESH,
+    .a = G_MAXINT, .expect = EXPECT_SOCK, .code = EBADF },
+  { "fromfd (AF_INET, 0, 0) of a pipe", OP_FROMFD, AF_INET, 0, FRESH, .text = "PIPE",
+    .expect = EXPECT_SOCK, .code = ENOTSOCK },
+
+  /* dup, set_inheritable (1.2). */
+  { "dup on a closed socket", OP_DUP, AF_INET, SOCK_STREAM, CLOSED,
+    .expect = EXPECT_SOCK, .code = EBADF },
+  { "set_inheritable on a closed socket", OP_SET_INHERITABLE, AF_UNIX, SOCK_STREAM, CLOSED,
+    .a = TRUE, .expect = EXPECT_SOCK, .code = EBADF },
+  { "set_inheritable 2 (any true value)", OP_SET_INHERITABLE, AF_UNIX, SOCK_STREAM, FRESH,
+    .a = 2, .expect = EXPECT_OK },
 };
 
 /* Brings a socket of @family/@type to @state; *@keep holds what must stay
@@ -840,6 +1074,80 @@ have_makefile (void)
   return !g_error_matches (error, SOCK_ERROR, ENOSYS);
 }
 
+/* sendmsg() with the ancillary data, address and buffers of @bad. */
+static gboolean
+try_sendmsg (const BadCall  *bad,
+             SockObject     *sock,
+             GError        **error)
+{
+  g_autoptr(GVariant) ancdata = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GBytes) one = g_bytes_new_static ("x", 1);
+  g_autofree GBytes **buffers = NULL;
+  gsize n_buffers = bad->size;
+  gsize filled = MIN (n_buffers, 2048);
+
+  if (g_strcmp0 (bad->text, "MANY_FDS") == 0)
+    {
+      gint fds[254];
+
+      for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+        fds[i] = STDOUT_FILENO;
+      ancdata = g_variant_ref_sink (
+        g_variant_new_parsed ("[(%i, %i, %@ay)]", SOL_SOCKET, SCM_RIGHTS,
+                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, fds,
+                                                         sizeof fds, 1)));
+    }
+  else if (bad->text != NULL)
+    {
+      ancdata = g_variant_parse (NULL, bad->text, NULL, NULL, NULL);
+      g_assert_nonnull (ancdata);
+    }
+  if (bad->address != NULL)
+    {
+      address = g_variant_parse (NULL, bad->address, NULL, NULL, NULL);
+      g_assert_nonnull (address);
+    }
+
+  /* Counts past what is filled in are refused before the array is read. */
+  buffers = g_new0 (GBytes *, MAX (filled, 1));
+  for (gsize i = 0; i < filled; i++)
+    buffers[i] = bad->b == 1 && i == filled / 2 ? NULL : one;
+
+  return sock_object_sendmsg (sock, buffers, n_buffers, ancdata, (gint) bad->a, address,
+                              error) >= 0;
+}
+
+/* sendfile() of the file @bad names, at its offset and count. */
+static gboolean
+try_sendfile (const BadCall  *bad,
+              SockObject     *sock,
+              GError        **error)
+{
+  g_autofree gchar *path = NULL;
+  gint64 count = (gint64) (bad->size - 1);
+  gint fd = (gint) bad->b;
+  gboolean ok;
+
+  if (g_strcmp0 (bad->text, "FILE") == 0)
+    {
+      fd = g_file_open_tmp ("sockobj-badinput-XXXXXX", &path, NULL);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, "file contents", 13), ==, 13);
+      g_unlink (path);
+    }
+  else if (g_strcmp0 (bad->text, "DIR") == 0)
+    fd = open ("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  else if (g_strcmp0 (bad->text, "WRONLY") == 0)
+    fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+
+  ok = sock_object_sendfile (sock, fd, bad->a, count, error) >= 0;
+
+  if (bad->text != NULL)
+    close (fd);
+  return ok;
+}
+
 static void
 try_call (const BadCall *bad,
           gboolean       makefile)
@@ -861,9 +1169,30 @@ try_call (const BadCall *bad,
       goto check;
     case OP_FROMFD:
       {
-        g_autoptr(SockObject) made = sock_fromfd ((gint) bad->a, bad->family, bad->type, 0,
-                                                  &error);
+        g_autoptr(SockObject) made = NULL;
+        gint fds[2] = { (gint) bad->a, -1 };
+
+        if (g_strcmp0 (bad->text, "PIPE") == 0)
+          g_assert_cmpint (pipe2 (fds, O_CLOEXEC), ==, 0);
+        made = sock_fromfd (fds[0], bad->family, bad->type, 0, &error);
         ok = made != NULL;
+        if (fds[1] >= 0)
+          {
+            close (fds[0]);
+            close (fds[1]);
+          }
+      }
+      goto check;
+    case OP_SOCKETPAIR:
+      {
+        SockObject *first = NULL;
+        SockObject *second = NULL;
+
+        ok = sock_socketpair (bad->family, bad->type, (gint) bad->a, &first, &second, &error);
+        if (!ok && (first != NULL || second != NULL))
+          mismatch ("%s: failed but returned sockets", bad->name);
+        g_clear_object (&first);
+        g_clear_object (&second);
       }
       goto check;
     case OP_INET_ATON:
@@ -1069,6 +1398,89 @@ try_call (const BadCall *bad,
         ok = stream != NULL;
       }
       break;
+    case OP_RECVFROM_INTO:
+      {
+        g_autoptr(GVariant) address = NULL;
+
+        /* The size is checked before anything is written to the buffer. */
+        ok = sock_object_recvfrom_into (sock, small, bad->size, (gint) bad->a, &address,
+                                        &error) >= 0;
+        if (!ok && address != NULL)
+          mismatch ("%s: failed but returned an address", bad->name);
+      }
+      break;
+    case OP_SENDMSG:
+      ok = try_sendmsg (bad, sock, &error);
+      break;
+    case OP_RECVMSG:
+      {
+        g_autoptr(GVariant) ancdata = NULL;
+        g_autoptr(GVariant) address = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        gint msg_flags = 0;
+
+        bytes = sock_object_recvmsg (sock, bad->size, (gsize) bad->b, (gint) bad->a, &ancdata,
+                                     &msg_flags, &address, &error);
+        ok = bytes != NULL;
+        if (!ok && (ancdata != NULL || address != NULL || msg_flags != 0))
+          mismatch ("%s: failed but returned ancillary data, flags or an address", bad->name);
+      }
+      break;
+    case OP_RECVMSG_INTO:
+      {
+        /* Sizes are checked before anything is written to the buffers. */
+        GInputVector vectors[2] = {
+          { small, bad->size },
+          { g_strcmp0 (bad->text, "NULL") == 0 ? NULL : small + 32, (gsize) bad->b },
+        };
+        gsize n_vectors = g_strcmp0 (bad->text, "MANY") == 0 ? (gsize) G_MAXINT + 1 : 2;
+
+        ok = sock_object_recvmsg_into (sock, vectors, n_vectors, 0, (gint) bad->a, NULL, NULL,
+                                       NULL, &error) >= 0;
+      }
+      break;
+    case OP_SEND_FDS:
+      {
+        gint fds[SOCK_FDS_ROWS_MAX];
+        gint value = g_strcmp0 (bad->text, "BAD") == 0 ? -1
+                   : g_strcmp0 (bad->text, "NOTOPEN") == 0 ? G_MAXINT : STDOUT_FILENO;
+
+        for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+          fds[i] = value;
+        /* Counts past the array are refused before it is read. */
+        ok = sock_unix_object_send_fds (SOCK_UNIX_OBJECT (sock), small, bad->size, fds,
+                                        (gsize) bad->b, &error);
+      }
+      break;
+    case OP_RECV_FDS:
+      {
+        g_autoptr(GArray) fds = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+
+        if (bad->expect == EXPECT_OK && keep != NULL)
+          g_assert_cmpint (sock_object_send (keep, (const guint8 *) "x", 1, 0, NULL), ==, 1);
+        bytes = sock_unix_object_recv_fds (SOCK_UNIX_OBJECT (sock), bad->size, (gsize) bad->b,
+                                           &fds, &error);
+        ok = bytes != NULL;
+        if (!ok && fds != NULL)
+          mismatch ("%s: failed but returned descriptors", bad->name);
+        if (ok && fds->len != 0)
+          mismatch ("%s: descriptors arrived from nowhere", bad->name);
+      }
+      break;
+    case OP_SENDFILE:
+      ok = try_sendfile (bad, sock, &error);
+      break;
+    case OP_DUP:
+      {
+        g_autoptr(SockObject) copy = sock_object_dup (sock, &error);
+
+        ok = copy != NULL;
+      }
+      break;
+    case OP_SET_INHERITABLE:
+      ok = sock_object_set_inheritable (sock, (gboolean) bad->a, &error);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -1194,6 +1606,46 @@ test_programmer_errors (void)
 
   g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*packed != NULL*");
   g_assert_null (sock_inet_ntop (AF_INET6, NULL, 16, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  /* Descriptors and messages (1.2). */
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*sock_is_object*");
+  g_assert_cmpint (sock_object_sendmsg (NULL, NULL, 0, NULL, 0, NULL, &error), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*buffers != NULL*");
+  g_assert_cmpint (sock_object_sendmsg (sock, NULL, 2, NULL, 0, NULL, &error), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*buffers != NULL*");
+  g_assert_cmpint (sock_object_recvmsg_into (sock, NULL, 1, 0, 0, NULL, NULL, NULL, &error),
+                   ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*buffer != NULL*");
+  g_assert_cmpint (sock_object_recvfrom_into (sock, NULL, 16, 0, NULL, &error), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*SOCK_IS_UNIX_OBJECT*");
+  g_assert_false (sock_unix_object_send_fds ((SockUnixObject *) sock, NULL, 0, NULL, 0,
+                                             &error));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*SOCK_IS_UNIX_OBJECT*");
+  g_assert_null (sock_unix_object_recv_fds ((SockUnixObject *) sock, 16, 1, NULL, &error));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*first != NULL*");
+  g_assert_false (sock_socketpair (AF_UNIX, SOCK_STREAM, 0, NULL, NULL, &error));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*sock_is_object*");
+  g_assert_cmpint (sock_object_detach (NULL), ==, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sock", G_LOG_LEVEL_CRITICAL, "*sock_is_object*");
+  g_assert_cmpint (sock_object_sendfile (NULL, 0, 0, -1, &error), ==, -1);
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
 }
