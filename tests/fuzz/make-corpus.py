@@ -125,4 +125,50 @@ for kind in range(5):
                   struct.pack('<ii', 1, 5))
         write('fuzz-sockopt', bytes([kind, option, 0x83]) + struct.pack('<I', 0xffffffff))
 
+# fuzz-cmsg (1.2): byte 0 bit 0 raw control data, bit 1 send for real; then as
+# fuzz-address: the type string and the serialised variant.
+def cmsg_seed(flags, type_string, value):
+    data = GLib.Variant(type_string, value).get_data_as_bytes().get_data()
+    return bytes([flags, len(type_string)]) + type_string.encode() + data
+
+
+SOL_SOCKET, SCM_RIGHTS, SCM_CREDENTIALS = 1, 1, 2
+fd_bytes = struct.pack('<3i', 0, 1, 2)
+# Fixed values, so the seeds stay the same (the kernel refuses another pid).
+credentials = struct.pack('<iII', 1, 0, 0)
+for flags in (0, 2):
+    for type_string, value in [
+            ('a(iiay)', []),
+            ('a(iiay)', [(SOL_SOCKET, SCM_RIGHTS, fd_bytes[:4])]),
+            ('a(iiay)', [(SOL_SOCKET, SCM_RIGHTS, fd_bytes)]),
+            ('a(iiay)', [(SOL_SOCKET, SCM_RIGHTS, fd_bytes[:3])]),
+            ('a(iiay)', [(SOL_SOCKET, SCM_CREDENTIALS, credentials)]),
+            ('a(iiay)', [(SOL_SOCKET, SCM_RIGHTS, fd_bytes[:8]),
+                         (SOL_SOCKET, SCM_CREDENTIALS, credentials),
+                         (SOL_SOCKET, SCM_RIGHTS, fd_bytes[8:])]),
+            ('a(iiay)', [(0, 0, b''), (-1, -1, b'x' * 100), (41, 50, b'\0' * 20)]),
+            ('a(iay)', [(SOL_SOCKET, fd_bytes)]),
+            ('(iiay)', (SOL_SOCKET, SCM_RIGHTS, fd_bytes)),
+            ('aay', [fd_bytes]),
+            ('a(uuay)', [(1, 1, fd_bytes)])]:
+        write('fuzz-cmsg', cmsg_seed(flags, type_string, value))
+
+
+# Raw control data as the kernel lays it out (64-bit: a 16-byte header).
+def cmsghdr(level, kind, data, length=None):
+    length = 16 + len(data) if length is None else length
+    padded = data + b'\0' * (-len(data) % 8)
+    return struct.pack('<Qii', length, level, kind) + padded
+
+
+for raw in [cmsghdr(SOL_SOCKET, SCM_RIGHTS, fd_bytes[:4]),
+            cmsghdr(SOL_SOCKET, SCM_RIGHTS, fd_bytes) + cmsghdr(SOL_SOCKET, SCM_CREDENTIALS,
+                                                                credentials),
+            cmsghdr(SOL_SOCKET, SCM_RIGHTS, fd_bytes, length=1000),
+            cmsghdr(SOL_SOCKET, SCM_RIGHTS, b'', length=8),
+            cmsghdr(SOL_SOCKET, SCM_RIGHTS, fd_bytes)[:20],
+            cmsghdr(SOL_SOCKET, SCM_RIGHTS, fd_bytes, length=2 ** 64 - 1),
+            b'\0' * 15]:
+    write('fuzz-cmsg', bytes([1]) + raw)
+
 sys.exit(0)
