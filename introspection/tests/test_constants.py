@@ -11,7 +11,7 @@ from sockgi import Sock
 PREFIXES = ('AF_', 'SOCK_', 'SO_', 'MSG_', 'SOL_', 'IPPROTO_', 'IPPORT_',
             'INADDR_', 'IP_',
             # 1.2
-            'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_')
+            'TCP_', 'IPV6_', 'AI_', 'NI_', 'EAI_', 'SCM_')
 EXTRA = ('SOMAXCONN', 'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR')
 
 
@@ -31,7 +31,7 @@ class ConstantsTest(unittest.TestCase):
                      'SOMAXCONN', 'MSG_PEEK', 'SOL_SOCKET', 'IPPROTO_TCP',
                      'IPPORT_RESERVED', 'INADDR_ANY', 'IP_TTL', 'SHUT_RDWR',
                      'TCP_NODELAY', 'IPV6_V6ONLY', 'AI_PASSIVE', 'NI_NUMERICHOST',
-                     'EAI_NONAME'):
+                     'EAI_NONAME', 'SCM_RIGHTS'):
             self.assertIn(name, constants)
 
         missing = sorted(name for name in constants if not hasattr(Sock, name))
