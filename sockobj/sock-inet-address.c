@@ -197,6 +197,47 @@ get_ranged (GVariant     *address,
   return TRUE;
 }
 
+/* The common case read straight from the serialised data: an (sq) in
+ * normal form, which every address the library returns is, and so is any
+ * other once GVariant has checked it (it remembers). A datagram server
+ * converts one per datagram (sendto), and taking the children one by one
+ * was most of a datagram's cost. Normal form guarantees the layout: the
+ * string and its NUL, padding to 2, the port in host order, and the
+ * string's end as a little-endian framing offset as wide as the size
+ * needs. FALSE leaves the address to the general path. */
+static gboolean
+parse_normal_sq (GVariant              *address,
+                 SockInetAddressFields *fields)
+{
+  const guint8 *data;
+  gsize size, offset_size, end = 0;
+  guint16 port;
+
+  if (strcmp (g_variant_get_type_string (address), "(sq)") != 0 ||
+      !g_variant_is_normal_form (address))
+    return FALSE;
+
+  size = g_variant_get_size (address);
+  offset_size = size <= G_MAXUINT8 ? 1 : size <= G_MAXUINT16 ? 2 : 4;
+  if (size > G_MAXUINT32 || size < 2 + sizeof port + offset_size)
+    return FALSE;
+  data = g_variant_get_data (address);
+
+  for (gsize i = 0; i < offset_size; i++)
+    end |= (gsize) data[size - offset_size + i] << (8 * i);
+  if (end == 0 || ((end + 1) & ~(gsize) 1) + sizeof port + offset_size != size ||
+      data[end - 1] != '\0')
+    return FALSE;
+
+  memcpy (&port, data + ((end + 1) & ~(gsize) 1), sizeof port);
+  fields->host = (const gchar *) data;
+  fields->port = port;
+  fields->flowinfo = 0;
+  fields->scope_id = 0;
+  fields->n_fields = 2;
+  return TRUE;
+}
+
 gboolean
 _sock_inet_address_parse (GVariant               *address,
                           gint                    family,
@@ -206,6 +247,9 @@ _sock_inet_address_parse (GVariant               *address,
   g_autoptr(GVariant) host = NULL;
   gsize n_children;
   gint64 port, flowinfo = 0, scope_id = 0;
+
+  if (parse_normal_sq (address, fields))
+    return TRUE;
 
   n_children = g_variant_is_of_type (address, G_VARIANT_TYPE_TUPLE)
                ? g_variant_n_children (address) : 0;
@@ -276,6 +320,54 @@ _sock_inet_address_to_native (gint          family,
   return TRUE;
 }
 
+/* Writes @value in decimal at @out; returns the digits written (1 to 3). */
+static gsize
+format_octet (guint8  value,
+              gchar  *out)
+{
+  gsize n = 0;
+
+  if (value >= 100)
+    out[n++] = '0' + value / 100;
+  if (value >= 10)
+    out[n++] = '0' + value / 10 % 10;
+  out[n++] = '0' + value % 10;
+  return n;
+}
+
+/* The (sq) of an IPv4 address, built from its serialised form: a datagram
+ * server makes one per datagram (recvfrom), and inet_ntop()'s sprintf()
+ * and g_variant_new()'s format string and builder were most of a
+ * datagram's cost. The layout is GVariant's normal form of (sq): the
+ * string and its NUL, padding to 2, the port in host order, and one byte
+ * framing the string's end (the whole is under 256 bytes). */
+static GVariant *
+inet4_address_new (const struct sockaddr_in *sin)
+{
+  const guint8 *octets = (const guint8 *) &sin->sin_addr;
+  guint16 port = ntohs (sin->sin_port);
+  gchar data[INET_ADDRSTRLEN + 1 + sizeof port + 1];
+  gpointer copy;
+  gsize n = 0, end;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (i > 0)
+        data[n++] = '.';
+      n += format_octet (octets[i], data + n);
+    }
+  data[n++] = '\0';
+  end = n;
+  if (n % 2 != 0)
+    data[n++] = '\0';
+  memcpy (data + n, &port, sizeof port);
+  n += sizeof port;
+  data[n++] = (gchar) end;
+
+  copy = g_memdup2 (data, n);
+  return g_variant_new_from_data (G_VARIANT_TYPE ("(sq)"), copy, n, TRUE, g_free, copy);
+}
+
 GVariant *
 _sock_inet_address_from_native (gconstpointer   native,
                                 gsize           native_length,
@@ -289,12 +381,7 @@ _sock_inet_address_from_native (gconstpointer   native,
     return NULL;
 
   if (native_length >= sizeof (struct sockaddr_in) && sa->sa_family == AF_INET)
-    {
-      const struct sockaddr_in *sin = native;
-
-      inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
-      return g_variant_new ("(sq)", text, ntohs (sin->sin_port));
-    }
+    return inet4_address_new (native);
 
   if (native_length >= sizeof (struct sockaddr_in6) && sa->sa_family == AF_INET6)
     {

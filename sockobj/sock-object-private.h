@@ -29,6 +29,8 @@ typedef struct
   gboolean adopted;           /* the descriptor came from accept() or fromfd() */
   gint64 adopted_timeout;     /* its mode, from accept(), or -2: ask */
   gboolean adopted_load_kernel;
+  gboolean cache_addresses;   /* the family's hooks are the library's own */
+  gpointer address_cache;     /* atomic: the last conversion, or NULL */
 } SockObjectPrivate;
 
 /* Where SockObjectPrivate sits in an instance: GObject's private offset,
@@ -180,7 +182,8 @@ void        _sock_object_set_default_family (SockObject *self,
 void        _sock_object_set_create_errno   (SockObject *self,
                                              gint        errsv);
 
-/* Runs the family's address_to_native hook into @storage. */
+/* Runs the family's address_to_native hook into @storage, unless @address
+ * is the one the socket last returned (see _sock_object_from_native()). */
 gboolean    _sock_object_to_native       (SockObject              *self,
                                           GVariant                *address,
                                           struct sockaddr_storage *storage,
@@ -189,7 +192,9 @@ gboolean    _sock_object_to_native       (SockObject              *self,
 
 /* Runs the family's address_from_native hook; the result is a full
  * reference, or %NULL with @error set, or %NULL alone when the family
- * has no address for @length 0. */
+ * has no address for @length 0. When the hooks are the library's own, the
+ * socket remembers the last one: the same sender gives the same variant
+ * again, and a datagram server answering it converts nothing twice. */
 GVariant   *_sock_object_from_native     (SockObject                    *self,
                                           const struct sockaddr_storage *storage,
                                           socklen_t                      length,

@@ -9,14 +9,17 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "sock-error.h"
 #include "sock-error-private.h"
 #include "sock-fd-guard-private.h"
+#include "sock-inet-object.h"
 #include "sock-object.h"
 #include "sock-object-private.h"
+#include "sock-unix-object.h"
 
 /**
  * SockObject:
@@ -219,6 +222,79 @@ _sock_object_set_io_error (SockObject        *self,
 
 /* Addresses ---------------------------------------------------------------- */
 
+/* The last address a socket returned: the sockaddr the system gave and the
+ * variant made of it (a full reference, so no other variant can take its
+ * place in memory while it is here). The same sockaddr gives the same
+ * variant again, and that variant given back (sendto the sender) needs no
+ * conversion. Only what the family made is remembered: a caller's variant
+ * may be another shape ((si), a host name to resolve anew). Immutable once
+ * made; a call takes it from the socket, uses it and puts it back, so
+ * threads never share one. */
+typedef struct
+{
+  GVariant *variant;
+  socklen_t length;
+  struct sockaddr_storage native;
+} AddressCache;
+
+static void
+address_cache_free (AddressCache *cache)
+{
+  g_variant_unref (cache->variant);
+  g_free (cache);
+}
+
+static AddressCache *
+address_cache_take (SockObjectPrivate *priv)
+{
+  if (!priv->cache_addresses)
+    return NULL;
+  return g_atomic_pointer_exchange (&priv->address_cache, NULL);
+}
+
+static void
+address_cache_put (SockObjectPrivate *priv,
+                   AddressCache      *cache)
+{
+  if (cache != NULL &&
+      !g_atomic_pointer_compare_and_exchange (&priv->address_cache, NULL, cache))
+    address_cache_free (cache);
+}
+
+/* A new entry for @variant (taken) and @native. */
+static AddressCache *
+address_cache_new (GVariant      *variant,
+                   gconstpointer  native,
+                   socklen_t      length)
+{
+  AddressCache *cache = g_new (AddressCache, 1);
+
+  cache->variant = variant;
+  cache->length = length;
+  memcpy (&cache->native, native, length);
+  return cache;
+}
+
+/* Whether @klass converts addresses with a family class's own hooks, which
+ * give equal results for equal inputs; another family's, or an override,
+ * is asked every time. */
+static gboolean
+hooks_are_builtin (SockObjectClass *klass)
+{
+  GType builtin[] = { SOCK_TYPE_INET_OBJECT, SOCK_TYPE_UNIX_OBJECT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (builtin); i++)
+    {
+      SockObjectClass *family = g_type_class_peek_static (builtin[i]);
+
+      if (family != NULL &&
+          klass->address_to_native == family->address_to_native &&
+          klass->address_from_native == family->address_from_native)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 _sock_object_to_native (SockObject               *self,
                         GVariant                 *address,
@@ -226,11 +302,23 @@ _sock_object_to_native (SockObject               *self,
                         socklen_t                *length,
                         GError                  **error)
 {
+  SockObjectPrivate *priv = GET_PRIV (self);
   SockObjectClass *klass = SOCK_OBJECT_GET_CLASS (self);
+  AddressCache *cache;
   gsize native_length = 0;
 
   if (address == NULL)
     return _sock_set_invalid_error (error, "No address was given");
+
+  /* The very variant the socket last returned: its sockaddr is known. */
+  if ((cache = address_cache_take (priv)) != NULL && cache->variant == address)
+    {
+      memcpy (storage, &cache->native, cache->length);
+      *length = cache->length;
+      address_cache_put (priv, cache);
+      return TRUE;
+    }
+  address_cache_put (priv, cache);
 
   if (!klass->address_to_native (self, address, storage, sizeof *storage,
                                  &native_length, error))
@@ -250,11 +338,29 @@ _sock_object_from_native (SockObject                    *self,
                           socklen_t                      length,
                           GError                       **error)
 {
+  SockObjectPrivate *priv = GET_PRIV (self);
+  AddressCache *cache;
   GVariant *address;
 
+  if ((cache = address_cache_take (priv)) != NULL && cache->length == length &&
+      memcmp (&cache->native, storage, length) == 0)
+    {
+      address = g_variant_ref (cache->variant);
+      address_cache_put (priv, cache);
+      return address;
+    }
+  /* Replaced by this conversion below. */
+  g_clear_pointer (&cache, address_cache_free);
+
   address = SOCK_OBJECT_GET_CLASS (self)->address_from_native (self, storage, length, error);
+  if (address == NULL)
+    return NULL;
   /* The hook may hand back a floating or a full reference; ours are full. */
-  return address != NULL ? g_variant_take_ref (address) : NULL;
+  g_variant_take_ref (address);
+
+  if (priv->cache_addresses && length <= sizeof *storage)
+    address_cache_put (priv, address_cache_new (g_variant_ref (address), storage, length));
+  return address;
 }
 
 /* Timeouts ---------------------------------------------------------------------- */
@@ -372,6 +478,8 @@ sock_object_constructed (GObject *object)
 
   G_OBJECT_CLASS (sock_object_parent_class)->constructed (object);
 
+  priv->cache_addresses = hooks_are_builtin (SOCK_OBJECT_GET_CLASS (self));
+
   /* Like CPython, keep the plain type; creation flags are not part of it. */
   priv->type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
@@ -426,6 +534,7 @@ sock_object_finalize (GObject *object)
   /* No call can be running any more: nobody holds a reference. */
   _sock_fd_guard_clear (&priv->guard);
   _sock_io_timeouts_unref (priv->timeouts);
+  g_clear_pointer (&priv->address_cache, address_cache_free);
 
   G_OBJECT_CLASS (sock_object_parent_class)->finalize (object);
 }
