@@ -20,6 +20,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
+#include <sys/sendfile.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -448,6 +450,105 @@ raw_create_connection (gpointer remote)
   return raw_connect (BENCH_TCP, remote, NULL, FALSE);
 }
 
+static void
+raw_unix_pair (gint       type,
+               BenchSock *first,
+               BenchSock *second)
+{
+  gint fds[2];
+
+  if (socketpair (AF_UNIX, type | SOCK_CLOEXEC, 0, fds) < 0)
+    bench_fail_errno ("socketpair");
+  *first = FD_TO_SOCK (fds[0]);
+  *second = FD_TO_SOCK (fds[1]);
+}
+
+/* What a careful C programmer writes for SCM_RIGHTS: one sendmsg() with the
+ * control message on the stack. */
+static void
+raw_send_fd (BenchSock sock,
+             gint      fd)
+{
+  union
+  {
+    struct cmsghdr header;
+    guint8 bytes[CMSG_SPACE (sizeof (gint))];
+  } control;
+  struct iovec iov = { (gpointer) "f", 1 };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *header;
+  gssize n;
+
+  memset (&control, 0, sizeof control);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = &control;
+  msg.msg_controllen = sizeof control;
+  header = CMSG_FIRSTHDR (&msg);
+  header->cmsg_len = CMSG_LEN (sizeof (gint));
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  memcpy (CMSG_DATA (header), &fd, sizeof fd);
+
+  do
+    n = sendmsg (SOCK_TO_FD (sock), &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    bench_fail_errno ("sendmsg");
+}
+
+static gint
+raw_recv_fd (BenchSock sock)
+{
+  union
+  {
+    struct cmsghdr header;
+    guint8 bytes[CMSG_SPACE (sizeof (gint))];
+  } control;
+  guint8 byte;
+  struct iovec iov = { &byte, 1 };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *header;
+  gssize n;
+  gint fd;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = &control;
+  do
+    {
+      msg.msg_controllen = sizeof control;
+      n = recvmsg (SOCK_TO_FD (sock), &msg, MSG_CMSG_CLOEXEC);
+    }
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    bench_fail_errno ("recvmsg");
+  header = CMSG_FIRSTHDR (&msg);
+  if (header == NULL || header->cmsg_type != SCM_RIGHTS || (msg.msg_flags & MSG_CTRUNC))
+    bench_fail ("recvmsg: no descriptor arrived", NULL);
+  memcpy (&fd, CMSG_DATA (header), sizeof fd);
+
+  return fd;
+}
+
+static void
+raw_sendfile (BenchSock sock,
+              gint      fd,
+              gsize     count)
+{
+  off_t offset = 0;
+
+  while ((gsize) offset < count)
+    {
+      gssize n = sendfile (SOCK_TO_FD (sock), fd, &offset, count - offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        bench_fail_errno ("sendfile");
+    }
+}
+
 #define RAW_OPS \
   .addr_new = raw_addr_new, \
   .addr_free = raw_addr_free, \
@@ -463,7 +564,11 @@ raw_create_connection (gpointer remote)
   .stream_write_all = raw_stream_write_all, \
   .stream_read = raw_stream_read, \
   .stream_close = raw_stream_close, \
-  .wrap_fd = raw_wrap_fd
+  .wrap_fd = raw_wrap_fd, \
+  .unix_pair = raw_unix_pair, \
+  .send_fd = raw_send_fd, \
+  .recv_fd = raw_recv_fd, \
+  .sendfile = raw_sendfile
 
 const BenchImpl bench_impl_raw = {
   .name = "raw",

@@ -27,7 +27,7 @@ CALLGRIND_TIMEOUT = ('raw-poll-timeout', 'gio-timeout', 'sockobj-timeout')
 PLOT_SERIES = [
     # (column title, implementations plotted in that column, colour)
     ('raw-poll (timeout by hand)', ('raw-poll',), '#59a14f'),
-    ('GIO', ('gio', 'pygobject-gio'), '#4e79a7'),
+    ('GIO (sendfile: read + sendall)', ('gio', 'pygobject-gio', 'read-sendall'), '#4e79a7'),
     ('sockobj', ('sockobj', 'pygobject-sockobj'), '#f28e2b'),
     ('sockobj, buffered makefile', ('sockobj-buffered',), '#e15759'),
 ]
@@ -148,11 +148,11 @@ def fmt_median(row):
 
 
 def print_table(rows, instr):
-    print('%-21s %-10s %-18s %10s %-14s %7s %8s %7s  %-24s %s' %
+    print('%-21s %-10s %-18s %10s %-14s %7s %8s %7s  %-30s %s' %
           ('workload', 'transport', 'implementation', 'median', 'unit', 'vs base',
-           'vs gio', 'spread', 'target', 'verdict'))
+           'vs peer', 'spread', 'target', 'verdict'))
     for r in rows:
-        print('%-21s %-10s %-18s %10s %-14s %7.3f %8s %7s  %-24s %s' %
+        print('%-21s %-10s %-18s %10s %-14s %7.3f %8s %7s  %-30s %s' %
               (r['workload'], r['transport'], r['implementation'], fmt_median(r),
                r['unit'], float(r['ratio_raw']), r['ratio_gio'], spread(r),
                r['target'], r['verdict']))
@@ -277,20 +277,33 @@ def markdown(args, rows, instr, info):
       'call of that shape that hands back a plain socket. '
       '**datagram**: 20,000 round trips of 64 bytes from a connected client to a server '
       'answering with `recvfrom` / `sendto` (an AF_UNIX datagram client binds a path to '
-      'be answered at; sockobj\'s server uses `sock_object_recvfrom`, which returns a '
-      'new `GBytes` and address `GVariant` per datagram, as the API has no '
-      '`recvfrom_into` yet). **python-echo**: the seed\'s echo client and server, 20,000 round '
+      'be answered at; sockobj\'s server uses `sock_object_recvfrom_into`, which fills the '
+      'caller\'s buffer and allocates nothing but the sender\'s address `GVariant`, and '
+      'answers that address with `sock_object_sendto`); target ≤ 1.03x raw. '
+      '**sendfile**: a 256 MiB file (made once, in the page cache) sent whole over a '
+      'connected socket: raw `sendfile(2)` in a loop, `sock_object_sendfile` (*sockobj*), '
+      'and *read-sendall*, sockobj without `sendfile`: `read` of 64 KiB and '
+      '`sock_object_sendall` in a loop; the receiver reads with 64 KiB `recv_into`. Target '
+      '≥ 0.98x raw, and its ratio to *read-sendall* (the *vs peer* column) recorded, '
+      'expected above 1. **fd-passing**: 100,000 times one descriptor sent with one byte '
+      'over an AF_UNIX pair and received, then closed, in one thread: raw `sendmsg` / '
+      '`recvmsg` with `SCM_RIGHTS` and `MSG_CMSG_CLOEXEC`, against '
+      '`sock_unix_object_send_fds` / `sock_unix_object_recv_fds` (a new `GBytes` and '
+      '`GArray` per message); target ≤ 1.10x raw. '
+      '**python-echo**: the seed\'s echo client and server, 20,000 round '
       'trips, with CPython\'s `socket`, with `Sock` through PyGObject, and with GIO '
       'through PyGObject (`GSocketConnection` streams).')
     w('- Ratios are in the unit\'s own sense (a time ratio above 1 is slower, a rate ratio '
       'below 1 is slower). *vs base* is against raw, or for python-echo against CPython\'s '
-      'socket module; *sockobj/GIO* is against GIO (or GIO from PyGObject).')
+      'socket module; *vs peer* is against GIO (or GIO from PyGObject), for sendfile '
+      'against read + sendall, and empty where there is no second baseline '
+      '(create-connection, fd-passing).')
     w('')
     w('## Results')
     w('')
     w('![Cost relative to raw](performance.svg)')
     w('')
-    w('| workload | transport | implementation | median | unit | vs base | sockobj/GIO '
+    w('| workload | transport | implementation | median | unit | vs base | vs peer '
       '| spread | target | verdict |')
     w('| --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- | --- |')
     for r in rows:

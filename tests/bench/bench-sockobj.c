@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <sockobj.h>
 
@@ -191,6 +193,8 @@ sockobj_recv_into (BenchSock  sock,
   return n;
 }
 
+/* The C fast path (1.2): the data goes straight into the caller's buffer,
+ * and only the sender's address is allocated. */
 static gssize
 sockobj_recvfrom_into (BenchSock  sock,
                        guint8    *buffer,
@@ -199,15 +203,11 @@ sockobj_recvfrom_into (BenchSock  sock,
 {
   GError *error = NULL;
   GVariant *address = NULL;
-  GBytes *bytes;
-  gsize n;
+  gssize n;
 
-  bytes = sock_object_recvfrom (sock, size, 0, &address, &error);
-  if (bytes == NULL)
-    bench_fail ("sock_object_recvfrom", error);
-  n = g_bytes_get_size (bytes);
-  memcpy (buffer, g_bytes_get_data (bytes, NULL), n);
-  g_bytes_unref (bytes);
+  n = sock_object_recvfrom_into (sock, buffer, size, 0, &address, &error);
+  if (n < 0)
+    bench_fail ("sock_object_recvfrom_into", error);
   *peer = address;
 
   return n;
@@ -280,6 +280,87 @@ sockobj_settimeout (BenchSock sock,
     bench_fail ("sock_object_settimeout", error);
 }
 
+static void
+sockobj_unix_pair (gint       type,
+                   BenchSock *first,
+                   BenchSock *second)
+{
+  GError *error = NULL;
+  SockObject *a, *b;
+
+  if (!sock_socketpair (AF_UNIX, type, 0, &a, &b, &error))
+    bench_fail ("sock_socketpair", error);
+  *first = a;
+  *second = b;
+}
+
+static void
+sockobj_send_fd (BenchSock sock,
+                 gint      fd)
+{
+  GError *error = NULL;
+
+  if (!sock_unix_object_send_fds (sock, (const guint8 *) "f", 1, &fd, 1, &error))
+    bench_fail ("sock_unix_object_send_fds", error);
+}
+
+static gint
+sockobj_recv_fd (BenchSock sock)
+{
+  GError *error = NULL;
+  GArray *fds = NULL;
+  GBytes *data;
+  gint fd;
+
+  data = sock_unix_object_recv_fds (sock, 1, 1, &fds, &error);
+  if (data == NULL)
+    bench_fail ("sock_unix_object_recv_fds", error);
+  if (g_bytes_get_size (data) != 1 || fds->len != 1)
+    bench_fail ("sock_unix_object_recv_fds: no descriptor arrived", NULL);
+  fd = g_array_index (fds, gint, 0);
+  g_array_unref (fds);
+  g_bytes_unref (data);
+
+  return fd;
+}
+
+static void
+sockobj_sendfile (BenchSock sock,
+                  gint      fd,
+                  gsize     count)
+{
+  GError *error = NULL;
+
+  if (sock_object_sendfile (sock, fd, 0, count, &error) != (gint64) count)
+    bench_fail ("sock_object_sendfile", error);
+}
+
+/* The loop sendfile() saves a program from writing. */
+static void
+read_sendall_sendfile (BenchSock sock,
+                       gint      fd,
+                       gsize     count)
+{
+  static __thread guint8 buffer[64 * 1024];
+  GError *error = NULL;
+  gsize sent = 0;
+
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    bench_fail_errno ("lseek");
+  while (sent < count)
+    {
+      gssize n = read (fd, buffer, MIN (sizeof buffer, count - sent));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        bench_fail_errno ("read");
+      if (!sock_object_sendall (sock, buffer, n, 0, &error))
+        bench_fail ("sock_object_sendall", error);
+      sent += n;
+    }
+}
+
 #define SOCKOBJ_OPS \
   .addr_new = sockobj_addr_new, \
   .addr_free = sockobj_addr_free, \
@@ -299,11 +380,22 @@ sockobj_settimeout (BenchSock sock,
   .stream_read = bench_gio_stream_read, \
   .stream_close = bench_gio_stream_close, \
   .wrap_fd = sockobj_wrap_fd, \
-  .settimeout = sockobj_settimeout
+  .settimeout = sockobj_settimeout, \
+  .unix_pair = sockobj_unix_pair, \
+  .send_fd = sockobj_send_fd, \
+  .recv_fd = sockobj_recv_fd
 
 const BenchImpl bench_impl_sockobj = {
   .name = "sockobj",
   .stream_open = sockobj_stream_open,
+  .sendfile = sockobj_sendfile,
+  SOCKOBJ_OPS,
+};
+
+const BenchImpl bench_impl_read_sendall = {
+  .name = "read-sendall",
+  .stream_open = sockobj_stream_open,
+  .sendfile = read_sendall_sendfile,
   SOCKOBJ_OPS,
 };
 

@@ -8,7 +8,7 @@
  * repetition number, so drift in the machine's speed spreads over all of
  * them. The figure reported is the median over the repetitions.
  *
- * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD] [--no-pin] [--tsv FILE]
+ * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD,...] [--no-pin] [--tsv FILE]
  *        sockobj-bench --callgrind IMPL [--calls N] [--timeout SECONDS]
  * tools/bench runs it and writes doc/performance.md.
  */
@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -48,6 +49,7 @@ typedef struct
   gsize  bulk_bytes;
   guint  connect_cycles;
   guint  dgram_rounds;
+  guint  fdpass_rounds;
 } BenchParams;
 
 typedef struct _BenchWorkload BenchWorkload;
@@ -66,9 +68,12 @@ struct _BenchWorkload
                          const BenchParams *params,
                          gdouble            scale);
   /* Targets for sockobj's rows: a ratio to raw (a ceiling for times, a
-   * floor for rates; 0 for none) and whether it must beat GIO. */
+   * floor for rates; 0 for none) and whether it must beat the peer. */
   gdouble          raw_target;
-  gboolean         gio_target;
+  gboolean         peer_target;
+  /* The second baseline, beside raw: an implementation's name, NULL for
+   * GIO, "" for none. */
+  const gchar     *peer;
 };
 
 static gchar    *tmp_dir;
@@ -731,6 +736,102 @@ run_dgram (const BenchImpl   *impl,
   return elapsed / 1e3 / rounds;
 }
 
+/* Workload: a file sent whole over a stream socket with sendfile (and, for
+ * comparison, read + sendall), in MiB/s. The file is made once, as large
+ * as the bulk transfer, and stays in the page cache. */
+
+static gint bench_file_fd = -1;
+
+static gint
+bench_file (const BenchParams *params)
+{
+  static guint8 chunk[CHUNK_SIZE];
+  g_autofree gchar *path = NULL;
+
+  if (bench_file_fd >= 0)
+    return bench_file_fd;
+
+  path = g_build_filename (tmp_dir, "sendfile.data", NULL);
+  bench_file_fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (bench_file_fd < 0)
+    bench_fail_errno ("open");
+  /* Open is enough from now on; nothing is left behind. */
+  g_unlink (path);
+  memset (chunk, 'f', sizeof chunk);
+  for (gsize written = 0; written < params->bulk_bytes; written += sizeof chunk)
+    if (write (bench_file_fd, chunk, sizeof chunk) != sizeof chunk)
+      bench_fail_errno ("write");
+
+  return bench_file_fd;
+}
+
+static gdouble
+run_sendfile (const BenchImpl   *impl,
+              BenchTransport     transport,
+              const BenchParams *params,
+              gdouble            scale)
+{
+  gsize total = bulk_size (params, scale);
+  gint fd = bench_file (params);
+  ServerArgs args = { impl, NULL, NULL, total, NULL };
+  Endpoint ep;
+  BenchSock sender;
+  GThread *thread;
+  gint64 start, elapsed;
+
+  endpoint_open (&ep, impl, transport);
+  sender = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
+  args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
+  thread = server_start ("receiver", bulk_receiver, &args);
+
+  start = now_ns ();
+  impl->sendfile (sender, fd, total);
+  g_thread_join (thread);
+  elapsed = now_ns () - start;
+
+  impl->close (sender);
+  impl->close (args.sock);
+  endpoint_close (&ep);
+
+  return total / (1024.0 * 1024.0) / (elapsed / 1e9);
+}
+
+/* Workload: one descriptor passed over an AF_UNIX pair and received, then
+ * closed, in microseconds per send + receive. One thread: the pair's
+ * buffer holds the message in flight, so no call waits. */
+
+static gdouble
+run_fdpass (const BenchImpl   *impl,
+            BenchTransport     transport,
+            const BenchParams *params,
+            gdouble            scale)
+{
+  guint rounds = scaled (params->fdpass_rounds, scale);
+  BenchSock a, b;
+  gint64 start, elapsed;
+  gint passed[2];
+
+  if (pipe2 (passed, O_CLOEXEC) < 0)
+    bench_fail_errno ("pipe2");
+  impl->unix_pair (bench_transport_type (transport), &a, &b);
+
+  start = now_ns ();
+  for (guint i = 0; i < rounds; i++)
+    {
+      impl->send_fd (a, passed[0]);
+      if (close (impl->recv_fd (b)) < 0)
+        bench_fail_errno ("close");
+    }
+  elapsed = now_ns () - start;
+
+  impl->close (a);
+  impl->close (b);
+  close (passed[0]);
+  close (passed[1]);
+
+  return elapsed / 1e3 / rounds;
+}
+
 /* The table of workloads. */
 
 #define THREE_IMPLS { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj, NULL }
@@ -756,7 +857,13 @@ static const BenchWorkload workloads[] = {
   { "create-connection", "us/connection", FALSE, { BENCH_TCP, BENCH_N_TRANSPORTS },
     { &bench_impl_raw, &bench_impl_sockobj, NULL, NULL }, run_create_connection, 1.2, FALSE },
   { "datagram", "us/round-trip", FALSE, { BENCH_UDP, BENCH_UNIX_DGRAM },
-    THREE_IMPLS, run_dgram, 0.0, FALSE },
+    THREE_IMPLS, run_dgram, 1.03, FALSE },
+  /* Descriptors and messages (1.2). */
+  { "sendfile", "MiB/s", TRUE, { BENCH_TCP, BENCH_UNIX },
+    { &bench_impl_raw, &bench_impl_read_sendall, &bench_impl_sockobj, NULL },
+    run_sendfile, 0.98, TRUE, "read-sendall" },
+  { "fd-passing", "us/send+recv", FALSE, { BENCH_UNIX, BENCH_UNIX_DGRAM },
+    { &bench_impl_raw, &bench_impl_sockobj, NULL }, run_fdpass, 1.10, FALSE, "" },
 };
 
 /* One (workload, transport) pair and its samples. */
@@ -811,6 +918,15 @@ is_sockobj (const BenchImpl *impl)
 /* Writes the target and verdict for row @i; both empty when the row has
  * no target. The ratios are in the unit's own sense: a time ratio above
  * 1 is slower, a rate ratio above 1 is faster. */
+/* The name of @w's second baseline, or NULL for none. */
+static const gchar *
+peer_name (const BenchWorkload *w)
+{
+  if (w->peer == NULL)
+    return "gio";
+  return w->peer[0] != '\0' ? w->peer : NULL;
+}
+
 static void
 judge (const BenchCase *c,
        guint            i,
@@ -823,7 +939,7 @@ judge (const BenchCase *c,
   const gchar *cmp = w->higher_is_better ? ">=" : "<=";
   gboolean raw_ok, gio_ok;
 
-  if (!is_sockobj (w->impls[i]) || (w->raw_target == 0 && !w->gio_target))
+  if (!is_sockobj (w->impls[i]) || (w->raw_target == 0 && !w->peer_target))
     return;
 
   if (w->raw_target > 0)
@@ -832,10 +948,11 @@ judge (const BenchCase *c,
       g_string_append_printf (target, "%s %.2fx raw", cmp, w->raw_target);
       g_string_append (verdict, raw_ok ? "pass" : "FAIL");
     }
-  if (w->gio_target)
+  if (w->peer_target)
     {
       gio_ok = w->higher_is_better ? ratio_gio >= 1.0 : ratio_gio <= 1.0;
-      g_string_append_printf (target, "%s%s gio", target->len > 0 ? ", " : "", cmp);
+      g_string_append_printf (target, "%s%s %s", target->len > 0 ? ", " : "", cmp,
+                              peer_name (w));
       g_string_append_printf (verdict, "%s%s", verdict->len > 0 ? "/" : "",
                               gio_ok ? "pass" : "FAIL");
     }
@@ -855,18 +972,19 @@ report (BenchCase   *cases,
       if (tsv == NULL)
         bench_fail_errno (tsv_path);
       fprintf (tsv, "workload\ttransport\timplementation\tmedian\tunit\tbetter\t"
-                    "ratio_raw\tratio_gio\ttarget\tverdict\tsamples\n");
+                    "ratio_raw\tratio_gio\tpeer\ttarget\tverdict\tsamples\n");
     }
 
-  g_print ("\n%-21s %-10s %-17s %11s %-14s %9s %9s  %-22s %s\n",
+  g_print ("\n%-21s %-10s %-17s %11s %-14s %9s %9s  %-28s %s\n",
            "workload", "transport", "implementation", "median", "unit",
-           "vs raw", "vs gio", "target", "verdict");
+           "vs raw", "vs peer", "target", "verdict");
 
   for (guint k = 0; k < n_cases; k++)
     {
       BenchCase *c = &cases[k];
       gint raw = impl_index (c, "raw");
-      gint gio = impl_index (c, "gio");
+      const gchar *peer = peer_name (c->workload);
+      gint gio = peer != NULL ? impl_index (c, peer) : -1;
 
       for (guint i = 0; i < c->n_impls; i++)
         c->median[i] = median_of (c->samples[i], reps);
@@ -885,18 +1003,19 @@ report (BenchCase   *cases,
           gio_text = is_sockobj (impl) && gio >= 0 ? g_strdup_printf ("%.3f", ratio_gio)
                                                    : g_strdup ("");
 
-          g_print ("%-21s %-10s %-17s %11.2f %-14s %9.3f %9s  %-22s %s\n",
+          g_print ("%-21s %-10s %-17s %11.2f %-14s %9.3f %9s  %-28s %s\n",
                    c->workload->name, transport_names[c->transport], impl->name,
                    c->median[i], c->workload->unit, ratio_raw, gio_text,
                    target->str, verdict->str);
 
           if (tsv != NULL)
             {
-              fprintf (tsv, "%s\t%s\t%s\t%.4f\t%s\t%s\t%.4f\t%s\t%s\t%s\t",
+              fprintf (tsv, "%s\t%s\t%s\t%.4f\t%s\t%s\t%.4f\t%s\t%s\t%s\t%s\t",
                        c->workload->name, transport_names[c->transport], impl->name,
                        c->median[i], c->workload->unit,
                        c->workload->higher_is_better ? "higher" : "lower",
-                       ratio_raw, gio_text, target->str, verdict->str);
+                       ratio_raw, gio_text, peer != NULL ? peer : "", target->str,
+                       verdict->str);
               for (guint r = 0; r < reps; r++)
                 fprintf (tsv, "%s%.4f", r > 0 ? "," : "", c->samples[i][r]);
               fputc ('\n', tsv);
@@ -925,6 +1044,23 @@ measure (const BenchCase   *c,
   return value;
 }
 
+/* Whether a comma-separated @filter has a word that is in the workload's
+ * name or is the transport's. */
+static gboolean
+filter_matches (const gchar         *filter,
+                const BenchWorkload *workload,
+                BenchTransport       transport)
+{
+  g_auto(GStrv) words = g_strsplit (filter, ",", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0' &&
+        (strstr (workload->name, words[i]) != NULL ||
+         g_str_equal (transport_names[transport], words[i])))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 run_all (const BenchParams *params,
          const gchar       *filter,
@@ -942,8 +1078,7 @@ run_all (const BenchParams *params,
         /* A workload with one transport leaves the second unset. */
         if (workloads[w].transports[t] == BENCH_N_TRANSPORTS)
           continue;
-        if (filter != NULL && strstr (workloads[w].name, filter) == NULL
-            && strcmp (transport_names[workloads[w].transports[t]], filter) != 0)
+        if (filter != NULL && !filter_matches (filter, &workloads[w], workloads[w].transports[t]))
           continue;
         c->workload = &workloads[w];
         c->transport = workloads[w].transports[t];
@@ -1067,7 +1202,8 @@ main (int   argc,
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps,
       "Repetitions (default 5)", "N" },
     { "filter", 0, 0, G_OPTION_ARG_STRING, &filter,
-      "Only workloads whose name contains WORD, or one transport", "WORD" },
+      "Only workloads whose name contains a WORD, or those transports (WORD,WORD...)",
+      "WORD" },
     { "no-pin", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &pin,
       "Let the scheduler place both sides instead of sharing one CPU", NULL },
     { "tsv", 0, 0, G_OPTION_ARG_FILENAME, &tsv_path,
@@ -1087,6 +1223,7 @@ main (int   argc,
     .bulk_bytes = 256 * 1024 * 1024,
     .connect_cycles = 2000,
     .dgram_rounds = 20000,
+    .fdpass_rounds = 100000,
   };
 
   context = g_option_context_new ("- raw sockets, GIO and sockobj side by side");
@@ -1121,6 +1258,7 @@ main (int   argc,
       params.bulk_bytes = 4 * 1024 * 1024;
       params.connect_cycles = 50;
       params.dgram_rounds = 300;
+      params.fdpass_rounds = 300;
     }
 
   tmp_dir = g_dir_make_tmp ("sockobj-bench-XXXXXX", &error);

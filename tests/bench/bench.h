@@ -105,6 +105,21 @@ typedef struct
    * the baseline those workloads are judged against. */
   void         (*settimeout)       (BenchSock        sock,
                                     gdouble          seconds);
+
+  /* Descriptors and messages (1.2), NULL where an implementation has no
+   * such call. A connected AF_UNIX pair of @type; one descriptor sent with
+   * one byte of data, and received (the caller closes what it returns);
+   * @count bytes of the file @fd from its start sent on a connected
+   * socket. */
+  void         (*unix_pair)        (gint             type,
+                                    BenchSock       *first,
+                                    BenchSock       *second);
+  void         (*send_fd)          (BenchSock        sock,
+                                    gint             fd);
+  gint         (*recv_fd)          (BenchSock        sock);
+  void         (*sendfile)         (BenchSock        sock,
+                                    gint             fd,
+                                    gsize            count);
 } BenchImpl;
 
 extern const BenchImpl bench_impl_raw;
@@ -112,6 +127,9 @@ extern const BenchImpl bench_impl_raw_poll;
 extern const BenchImpl bench_impl_gio;
 extern const BenchImpl bench_impl_sockobj;
 extern const BenchImpl bench_impl_sockobj_buffered;
+/* sockobj sending a file the way one would without sendfile(): read() into
+ * a buffer, sock_object_sendall() it. */
+extern const BenchImpl bench_impl_read_sendall;
 
 /* Shared by the GIO and sockobj tables, whose streams are both GIOStreams. */
 BenchStream *bench_gio_stream_new        (GIOStream    *iostream);
