@@ -88,9 +88,21 @@ void      _sock_cmsg_collect_fds  (gconstpointer   control,
                                    gsize           length,
                                    GArray         *fds);
 
+/* The same into @fds (room for @size), without an array: returns how many
+ * descriptors there are, which may be more than @size (those past it are
+ * counted, not stored). */
+gsize     _sock_cmsg_collect_fds_into (gconstpointer  control,
+                                       gsize          length,
+                                       gint          *fds,
+                                       gsize          size);
+
 /* The same for a decoded `a(iiay)`; other types hold no descriptors. */
 void      _sock_ancdata_collect_fds (GVariant     *ancdata,
                                      GArray       *fds);
+
+/* Closes the @n_fds descriptors of @fds. */
+void      _sock_fds_close         (const gint     *fds,
+                                   gsize           n_fds);
 
 /* Closes every descriptor of @fds (a GArray of gint) and empties it. */
 void      _sock_fds_close_all     (GArray         *fds);

@@ -269,6 +269,45 @@ _sock_cmsg_collect_fds (gconstpointer  control,
   _sock_cmsg_foreach (control, length, collect_fds, fds);
 }
 
+typedef struct
+{
+  gint *fds;
+  gsize size;
+  gsize count;
+} FdsInto;
+
+static void
+collect_fds_into (gint          level,
+                  gint          type,
+                  const guint8 *data,
+                  gsize         size,
+                  gpointer      user_data)
+{
+  FdsInto *into = user_data;
+
+  if (level != SOL_SOCKET || type != SCM_RIGHTS)
+    return;
+
+  for (gsize i = 0; i + sizeof (gint) <= size; i += sizeof (gint))
+    {
+      if (into->count < into->size)
+        memcpy (&into->fds[into->count], data + i, sizeof (gint));
+      into->count++;
+    }
+}
+
+gsize
+_sock_cmsg_collect_fds_into (gconstpointer  control,
+                             gsize          length,
+                             gint          *fds,
+                             gsize          size)
+{
+  FdsInto into = { fds, size, 0 };
+
+  _sock_cmsg_foreach (control, length, collect_fds_into, &into);
+  return into.count;
+}
+
 void
 _sock_ancdata_collect_fds (GVariant *ancdata,
                            GArray   *fds)
@@ -293,15 +332,20 @@ _sock_ancdata_collect_fds (GVariant *ancdata,
 }
 
 void
+_sock_fds_close (const gint *fds,
+                 gsize       n_fds)
+{
+  for (gsize i = 0; i < n_fds; i++)
+    {
+      /* Never retried: Linux releases the number even on EINTR. */
+      if (fds[i] >= 0)
+        close (fds[i]);
+    }
+}
+
+void
 _sock_fds_close_all (GArray *fds)
 {
-  for (guint i = 0; i < fds->len; i++)
-    {
-      gint fd = g_array_index (fds, gint, i);
-
-      /* Never retried: Linux releases the number even on EINTR. */
-      if (fd >= 0)
-        close (fd);
-    }
+  _sock_fds_close ((const gint *) fds->data, fds->len);
   g_array_set_size (fds, 0);
 }

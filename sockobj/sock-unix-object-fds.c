@@ -109,8 +109,11 @@ sock_unix_object_send_fds (SockUnixObject  *self,
   if (_sock_object_sendmsg_is_default (klass))
     {
       struct iovec iov = { (gpointer) data, size };
-      SockCmsgBuffer control = { NULL, 0 };
+      SockCmsgBuffer control;
 
+      /* Not zeroed: only what is laid out goes to the system. */
+      control.control = NULL;
+      control.length = 0;
       if (n_fds > 0)
         _sock_cmsg_encode_fds (fds, n_fds, &control);
       n = _sock_object_sendmsg_raw (object, &iov, 1, &control, 0, NULL, 0, NULL, &wait,
@@ -186,12 +189,16 @@ sock_unix_object_recv_fds (SockUnixObject  *self,
 {
   SockObject *object = (SockObject *) self;
   SockObjectClass *klass;
-  g_autoptr(GArray) received = NULL;
+  g_autoptr(GArray) from_override = NULL;
   union
   {
     struct cmsghdr header;
     guint8 bytes[MAX_CONTROL_SIZE];
   } control;
+  /* Every descriptor the control buffer can hold. */
+  gint arrived[MAX_CONTROL_SIZE / sizeof (gint)];
+  const gint *received = arrived;
+  gsize n_received = 0;
   gsize control_size;
   GInputVector vector;
   guint8 *buffer;
@@ -217,18 +224,18 @@ sock_unix_object_recv_fds (SockUnixObject  *self,
   vector.buffer = buffer;
   vector.size = bufsize;
 
-  received = g_array_new (FALSE, FALSE, sizeof (gint));
-
   if (_sock_object_recvmsg_into_is_default (klass))
     {
       SockRecvmsgResult result = { 0, 0, NULL, 0 };
 
-      memset (&control, 0, control_size);
+      /* Not zeroed: only the length the system reports is read. */
       n = _sock_object_recvmsg_raw (object, &vector, 1, &control, control_size, 0, &result,
                                     error);
       if (n >= 0)
         {
-          _sock_cmsg_collect_fds (&control, result.control_length, received);
+          n_received = _sock_cmsg_collect_fds_into (&control, result.control_length, arrived,
+                                                    G_N_ELEMENTS (arrived));
+          g_assert (n_received <= G_N_ELEMENTS (arrived));
           msg_flags = result.msg_flags;
         }
     }
@@ -239,7 +246,13 @@ sock_unix_object_recv_fds (SockUnixObject  *self,
       n = klass->recvmsg_into (object, &vector, 1, control_size, MSG_CMSG_CLOEXEC, &ancdata,
                                &msg_flags, NULL, error);
       if (n >= 0)
-        _sock_ancdata_collect_fds (ancdata, received);
+        {
+          /* An override's ancillary data may hold any number. */
+          from_override = g_array_new (FALSE, FALSE, sizeof (gint));
+          _sock_ancdata_collect_fds (ancdata, from_override);
+          received = (const gint *) from_override->data;
+          n_received = from_override->len;
+        }
       else if (error != NULL && *error == NULL)
         _sock_object_set_missing_error (object, error, "recvmsg_into");
     }
@@ -250,22 +263,24 @@ sock_unix_object_recv_fds (SockUnixObject  *self,
       return NULL;
     }
 
-  if ((msg_flags & MSG_CTRUNC) || received->len > max_fds)
-    {
-      guint count = received->len;
+  if ((msg_flags & MSG_CTRUNC) || n_received > max_fds || fds == NULL)
+    _sock_fds_close (received, n_received);
 
-      _sock_fds_close_all (received);
+  if ((msg_flags & MSG_CTRUNC) || n_received > max_fds)
+    {
       g_free (buffer);
       _sock_set_errno_error (error, EMSGSIZE, "recv_fds: the control data was cut short "
-                             "(%u descriptors arrived, %" G_GSIZE_FORMAT " were asked for); "
-                             "the descriptors that arrived were closed", count, max_fds);
+                             "(%" G_GSIZE_FORMAT " descriptors arrived, %" G_GSIZE_FORMAT
+                             " were asked for); the descriptors that arrived were closed",
+                             n_received, max_fds);
       return NULL;
     }
 
   if (fds != NULL)
-    *fds = g_steal_pointer (&received);
-  else
-    _sock_fds_close_all (received);
+    {
+      *fds = g_array_sized_new (FALSE, FALSE, sizeof (gint), n_received);
+      g_array_append_vals (*fds, received, n_received);
+    }
 
   return _sock_bytes_from_buffer (buffer, bufsize, n);
 }
