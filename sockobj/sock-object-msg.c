@@ -447,8 +447,11 @@ sock_object_sendmsg (SockObject  *self,
   g_return_val_if_fail (buffers != NULL || n_buffers == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  owned_ancdata = ancdata ? g_variant_ref_sink (ancdata) : NULL;
-  owned_address = address ? g_variant_ref_sink (address) : NULL;
+  /* Floating ones are consumed; a caller's own references last the call. */
+  owned_ancdata = ancdata != NULL && g_variant_is_floating (ancdata)
+                  ? g_variant_ref_sink (ancdata) : NULL;
+  owned_address = address != NULL && g_variant_is_floating (address)
+                  ? g_variant_ref_sink (address) : NULL;
 
   ret = SOCK_OBJECT_GET_CLASS (self)->sendmsg (self, buffers, n_buffers, ancdata, flags,
                                                address, error);
