@@ -187,7 +187,7 @@ class Rows(unittest.TestCase):
         self.method_rows('listen', [(None,), (1.5,), (INT_OVER,), ('1',), (-5,), (1,)])
         self.method_rows('settimeout', [('1',), (-1,), (float('nan'),), (b'1',), ([],),
                                         (None,), (0,), (1e300,), (2**1000,), ()])
-        self.method_rows('setblocking', [(None,), (2,), ()])
+        self.method_rows('setblocking', [(None,), (2,), (), (2**32,), (HUGE,), (1.5,)])
         self.method_rows('shutdown', [(None,), (1.5,), (99,), (INT_OVER,), ('1',), ()])
         self.method_rows('makefile', [('x',), ('rt', 0), (None,), ('rb', 1.5), ('rb', None)])
 

@@ -979,8 +979,11 @@ class Object(Sock.Object):
     def setblocking(self, flag):
         """setblocking(flag): settimeout(None) or settimeout(0.0)."""
         try:
-            # An int, as CPython takes it (None is a TypeError).
-            _Plain.setblocking(self, bool(_c_int(flag)))
+            # A C long, as CPython takes it (None is a TypeError).
+            flag = operator.index(flag)
+            if not -2**63 <= flag < 2**63:
+                raise OverflowError('Python int too large to convert to C long')
+            _Plain.setblocking(self, bool(flag))
         except GLib.Error as e:
             raise _os_error(e) from None
 
