@@ -1043,6 +1043,59 @@ class Object(Sock.Object):
             """Gives the descriptor up without closing it, and returns it."""
             return _Plain.detach(self)
 
+    if hasattr(_Plain, 'sendmsg'):
+        def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
+            """sendmsg(buffers[, ancdata[, flags[, address]]]) -> bytes sent.
+
+            ancdata is a list of (level, type, data) tuples, as CPython's.
+            """
+            data = [GLib.Bytes.new(_data(buffer)) for buffer in buffers]
+            items = [(_c_int(level), _c_int(kind), _data(cdata))
+                     for level, kind, cdata in ancdata]
+            anc = GLib.Variant('a(iiay)', items) if items else None
+            variant = None if address is None else \
+                _to_variant(self.get_family(), address, 'sendmsg')
+            try:
+                return _Plain.sendmsg(self, data, anc, _c_int(flags), variant)
+            except GLib.Error as e:
+                raise _os_error(e) from None
+
+    if hasattr(_Plain, 'recvmsg'):
+        def recvmsg(self, bufsize, ancbufsize=0, flags=0):
+            """recvmsg(bufsize[, ancbufsize[, flags]]) ->
+            (data, ancdata, msg_flags, address), as CPython's."""
+            bufsize = _size(bufsize, 'recvmsg')
+            ancbufsize = operator.index(ancbufsize)
+            if ancbufsize < 0:
+                raise ValueError('negative buffer size in recvmsg()')
+            try:
+                data, anc, msg_flags, address = _Plain.recvmsg(self, bufsize, ancbufsize,
+                                                               _c_int(flags))
+            except GLib.Error as e:
+                raise _os_error(e) from None
+            items = [(level, kind, bytes(cdata)) for level, kind, cdata in anc.unpack()] \
+                if anc is not None else []
+            return (data.get_data() or b'') if data is not None else b'', items, msg_flags, \
+                _from_variant(address)
+
+        def recvmsg_into(self, buffers, ancbufsize=0, flags=0):
+            """recvmsg_into(buffers[, ancbufsize[, flags]]) ->
+            (nbytes, ancdata, msg_flags, address): recvmsg() scattered into
+            the buffers."""
+            views = [_writable_view(buffer, 'recvmsg_into') for buffer in buffers]
+            try:
+                data, anc, msg_flags, address = self.recvmsg(sum(len(v) for v in views),
+                                                             ancbufsize, flags)
+                offset = 0
+                for view in views:
+                    part = data[offset:offset + len(view)]
+                    view[:len(part)] = part
+                    offset += len(part)
+                return len(data), anc, msg_flags, address
+            finally:
+                for view in views:
+                    view.release()
+
     if hasattr(_Plain, 'get_inheritable'):
         def get_inheritable(self):
             return _Plain.get_inheritable(self)
@@ -1323,6 +1376,44 @@ if hasattr(Sock, 'socketpair'):
         except GLib.Error as e:
             raise _os_error(e) from None
     __all__.append('socketpair')
+
+
+if hasattr(Sock, 'cmsg_len'):
+    def CMSG_LEN(length):
+        """The cmsg_len of a control message carrying length bytes."""
+        return Sock.cmsg_len(_size(length, 'CMSG_LEN'))
+
+    def CMSG_SPACE(length):
+        """The buffer space a control message carrying length bytes takes."""
+        return Sock.cmsg_space(_size(length, 'CMSG_SPACE'))
+
+    __all__ += ['CMSG_LEN', 'CMSG_SPACE']
+
+
+if hasattr(_Plain, 'sendmsg') and hasattr(_Plain, 'recvmsg'):
+    # Lib/socket.py's, on sendmsg() and recvmsg().
+    _SCM_RIGHTS = getattr(Sock, 'SCM_RIGHTS', 1)
+
+    def send_fds(sock, buffers, fds, flags=0, address=None):
+        """send_fds(sock, buffers, fds[, flags[, address]]) -> bytes sent."""
+        import array
+        return sock.sendmsg(buffers, [(Sock.SOL_SOCKET, _SCM_RIGHTS, array.array('i', fds))],
+                           flags, address)
+
+    def recv_fds(sock, bufsize, maxfds, flags=0):
+        """recv_fds(sock, bufsize, maxfds[, flags]) -> (data, fds, msg_flags, address)."""
+        import array
+        fds = array.array('i')
+        msg, ancdata, flags, addr = sock.recvmsg(bufsize,
+                                                 Sock.cmsg_len(maxfds * fds.itemsize)
+                                                 if hasattr(Sock, 'cmsg_len')
+                                                 else 16 + maxfds * fds.itemsize)
+        for level, kind, data in ancdata:
+            if level == Sock.SOL_SOCKET and kind == _SCM_RIGHTS:
+                fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
+        return msg, list(fds), flags, addr
+
+    __all__ += ['send_fds', 'recv_fds']
 
 
 def getfqdn(name=''):
