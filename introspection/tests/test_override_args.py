@@ -249,6 +249,13 @@ class Rows(unittest.TestCase):
             client.close()
             conn.close()
 
+    def test_cached_addresses_keep_their_checks(self):
+        with Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM) as s:
+            s.sendto(b'x', ('127.0.0.1', 9))
+            # Equal to the address just used, but not one.
+            with self.assertRaises(TypeError):
+                s.sendto(b'x', ('127.0.0.1', 9.0))
+
     def test_send_int_is_type_error(self):
         client, conn = connected_sock()
         try:

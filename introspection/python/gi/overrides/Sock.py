@@ -352,10 +352,14 @@ def _to_variant(family, address, caller):
     """Turns a socket-module address into the variant Sock takes."""
     if isinstance(address, GLib.Variant):
         return address
+    # The types are part of the key: ('h', 80.0) equals ('h', 80), but only
+    # the second is an address.
+    key = (family, address, tuple(map(_builtin_type, address)) if _builtin_type(address) is tuple
+           else _builtin_type(address))
     try:
-        cached = _variant_cache.get((family, address))
+        cached = _variant_cache.get(key)
     except TypeError:  # unhashable: a list, a bytearray
-        cached = None
+        cached = key = None
     if cached is not None:
         return cached
 
@@ -397,12 +401,10 @@ def _to_variant(family, address, caller):
     else:
         raise OSError(_errno.EAFNOSUPPORT, '%s(): bad family' % caller)
 
-    if len(_variant_cache) >= 64:
-        _variant_cache.clear()
-    try:
-        _variant_cache[family, address] = variant
-    except TypeError:
-        pass
+    if key is not None:
+        if len(_variant_cache) >= 64:
+            _variant_cache.clear()
+        _variant_cache[key] = variant
     return variant
 
 
