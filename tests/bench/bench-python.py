@@ -34,9 +34,8 @@ import time
 
 import gi
 
-gi.require_version('GLib', '2.0')
 gi.require_version('Gio', '2.0')
-from gi.repository import GLib, Gio  # noqa: E402
+from gi.repository import Gio  # noqa: E402
 
 SKIP = 77
 MESSAGE = b'p' * 64

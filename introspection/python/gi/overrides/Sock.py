@@ -64,17 +64,17 @@ __all__ += ['EBADF', 'EAGAIN', 'EWOULDBLOCK']
 # getaddrinfo() return members.
 _constants = types.SimpleNamespace(**{n: v for n, v in globals().items()
                                       if n.startswith(_CONSTANT_PREFIXES)})
-enum.IntEnum._convert_('AddressFamily', __name__,
+AddressFamily = enum.IntEnum._convert_('AddressFamily', __name__,
                        lambda C: C.startswith('AF_') and (C.isupper() or C == 'AF_DECnet'),
                        source=_constants)
-enum.IntEnum._convert_('SocketKind', __name__,
+SocketKind = enum.IntEnum._convert_('SocketKind', __name__,
                        lambda C: C.isupper() and C.startswith('SOCK_'), source=_constants)
-enum.IntFlag._convert_('MsgFlag', __name__,
+MsgFlag = enum.IntFlag._convert_('MsgFlag', __name__,
                        lambda C: C.isupper() and C.startswith('MSG_'), source=_constants)
-enum.IntFlag._convert_('AddressInfo', __name__,
+AddressInfo = enum.IntFlag._convert_('AddressInfo', __name__,
                        lambda C: C.isupper() and C.startswith('AI_'), source=_constants)
-AddressFamily.__module__ = SocketKind.__module__ = _MODULE  # noqa: F821
-MsgFlag.__module__ = AddressInfo.__module__ = _MODULE  # noqa: F821
+AddressFamily.__module__ = SocketKind.__module__ = _MODULE
+MsgFlag.__module__ = AddressInfo.__module__ = _MODULE
 __all__ += ['AddressFamily', 'SocketKind', 'MsgFlag', 'AddressInfo']
 del _constants
 
@@ -241,17 +241,6 @@ def _os_error(e, resolver=None):
     return exc
 
 
-def _raises_os_error(func, resolver=None):
-    """Wraps a function so that a GLib.Error it raises becomes an OSError."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except GLib.Error as e:
-            raise _os_error(e, resolver) from None
-    return wrapper
-
-
 # Arguments -------------------------------------------------------------------
 #
 # CPython's argument parsing, for the calls where PyGObject's differs: it
@@ -262,11 +251,6 @@ def _raises_os_error(func, resolver=None):
 _SSIZE_MAX = sys.maxsize
 _INT_MIN = -2**31
 _INT_MAX = 2**31 - 1
-
-
-def _index(value):
-    # TypeError: 'float' object cannot be interpreted as an integer
-    return operator.index(value)
 
 
 def _c_int(value):
@@ -582,12 +566,12 @@ class Object(Sock.Object):
     @property
     def family(self):
         """The address family, such as AF_INET (an AddressFamily)."""
-        return _intenum(self.get_family(), AddressFamily)  # noqa: F821
+        return _intenum(self.get_family(), AddressFamily)
 
     @property
     def type(self):
         """The socket type, such as SOCK_STREAM (a SocketKind)."""
-        return _intenum(self.get_socket_type(), SocketKind)  # noqa: F821
+        return _intenum(self.get_socket_type(), SocketKind)
 
     @property
     def proto(self):
@@ -1496,7 +1480,7 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         infos = Sock.getaddrinfo(host, port, family, type, proto, flags)
     except GLib.Error as e:
         raise _os_error(e) from None
-    return [(_intenum(f, AddressFamily), _intenum(t, SocketKind), p, c, a)  # noqa: F821
+    return [(_intenum(f, AddressFamily), _intenum(t, SocketKind), p, c, a)
             for f, t, p, c, a in infos.unpack()]
 
 
@@ -1509,7 +1493,7 @@ def getnameinfo(sockaddr, flags):
         raise TypeError('getnameinfo() argument 1 must be a tuple, not %s' % name)
     if not 2 <= len(sockaddr) <= 4:
         raise TypeError('getnameinfo(): illegal sockaddr argument')
-    host, port = sockaddr[0], sockaddr[1]
+    host = sockaddr[0]
     if not isinstance(host, str):
         raise TypeError('getnameinfo(): illegal sockaddr argument')
     family = Sock.AF_INET6 if len(sockaddr) > 2 or ':' in host else Sock.AF_INET
