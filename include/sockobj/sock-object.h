@@ -349,4 +349,22 @@ gboolean    sock_object_shutdown        (SockObject    *self,
                                          gint           how,
                                          GError       **error);
 
+/* The main loop (since 1.2). */
+
+typedef gboolean (*SockObjectSourceFunc) (SockObject   *socket,
+                                          GIOCondition  condition,
+                                          gpointer      user_data);
+
+SOCK_AVAILABLE_IN_1_2
+GSource    *sock_object_create_source   (SockObject           *self,
+                                         GIOCondition          condition,
+                                         GCancellable         *cancellable);
+SOCK_AVAILABLE_IN_1_2
+guint       sock_object_add_watch       (SockObject           *self,
+                                         GIOCondition          condition,
+                                         gint                  priority,
+                                         SockObjectSourceFunc  callback,
+                                         gpointer              user_data,
+                                         GDestroyNotify        notify);
+
 G_END_DECLS
