@@ -338,20 +338,6 @@ test_fd_snapshot_string (void)
   return g_string_free (text, FALSE);
 }
 
-guint
-test_count_threads (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, &error);
-  guint count = 0;
-
-  g_assert_no_error (error);
-  while (g_dir_read_name (dir) != NULL)
-    count++;
-
-  return count;
-}
-
 gboolean
 test_raise_fd_limit (guint needed)
 {

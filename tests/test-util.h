@@ -86,9 +86,6 @@ gboolean    test_fd_is_cloexec      (gint         fd);
 GPtrArray  *test_fd_snapshot        (void);
 gchar      *test_fd_snapshot_string (void);
 
-/* The threads of this process, as /proc/self/task lists them. */
-guint       test_count_threads      (void);
-
 /* Raises the soft RLIMIT_NOFILE to at least @needed descriptors when the
  * hard limit allows; returns whether the soft limit is now that high. */
 gboolean    test_raise_fd_limit     (guint        needed);

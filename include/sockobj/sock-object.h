@@ -367,4 +367,82 @@ guint       sock_object_add_watch       (SockObject           *self,
                                          gpointer              user_data,
                                          GDestroyNotify        notify);
 
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_accept_async    (SockObject           *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+SockObject *sock_object_accept_finish   (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GVariant            **address,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_connect_async   (SockObject           *self,
+                                         GVariant             *address,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_connect_finish  (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_recv_async      (SockObject           *self,
+                                         gsize                 bufsize,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+GBytes     *sock_object_recv_finish     (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_recvfrom_async  (SockObject           *self,
+                                         gsize                 bufsize,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+GBytes     *sock_object_recvfrom_finish (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GVariant            **address,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_send_async      (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_send_finish     (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_sendall_async   (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_sendall_finish  (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_sendto_async    (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GVariant             *address,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_sendto_finish   (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
 G_END_DECLS
