@@ -190,11 +190,8 @@ op_ready (GObject      *source_object,
     {
       SockObjectPrivate *priv = GET_PRIV (SOCK_OBJECT (source_object));
 
-      g_mutex_lock (&priv->async_lock);
-      if (priv->async_pending[op->dir] == op)
-        priv->async_pending[op->dir] = NULL;
+      g_atomic_pointer_compare_and_exchange (&priv->async_pending[op->dir], op, NULL);
       op->claimed = FALSE;
-      g_mutex_unlock (&priv->async_lock);
     }
 
   if (op->callback != NULL)
@@ -219,7 +216,9 @@ op_new (SockObject          *self,
   op->count = -1;
 
   op->task = g_task_new (self, cancellable, op_ready, op);
-  g_task_set_source_tag (op->task, source_tag);
+  /* The function, not the macro of the same name, which also copies the
+   * caller's function name into each task. */
+  (g_task_set_source_tag) (op->task, source_tag);
   g_task_set_task_data (op->task, op, op_free);
   /* An operation that completed before its cancellable was cancelled
    * reports what it did: data it received is not lost. */
@@ -794,7 +793,7 @@ static void
 driver_remove (Driver *driver,
                Op     *op)
 {
-  driver->ops[op->dir] = NULL;
+  g_atomic_pointer_set (&driver->ops[op->dir], NULL);
   op->driver = NULL;
 }
 
@@ -898,15 +897,11 @@ driver_dispatch (GSource     *source,
    * again from a nested main loop. */
   for (guint dir = 0; dir < 2; dir++)
     {
-      Op *op;
+      /* Only this thread, which owns the context, completes operations;
+       * others may only queue new ones, which the serial leaves out. */
+      Op *op = g_atomic_pointer_get (&driver->ops[dir]);
 
-      g_mutex_lock (&priv->async_lock);
-      op = driver->ops[dir];
-      if (op != NULL && op->serial > serial)
-        op = NULL;
-      g_mutex_unlock (&priv->async_lock);
-
-      if (op != NULL)
+      if (op != NULL && op->serial <= serial)
         driver_step (driver, op, revents, closed, now);
     }
 
@@ -1012,6 +1007,14 @@ op_cancelled (GCancellable *cancellable,
   g_source_set_ready_time (&driver->source, 0);
 }
 
+static gboolean
+in_dispatch_of (GMainContext *context)
+{
+  GSource *current = g_main_current_source ();
+
+  return current != NULL && g_source_get_context (current) == context;
+}
+
 /* Hands a started operation (waiting, or with its outcome) to the driver of
  * its task's context. */
 static void
@@ -1033,13 +1036,15 @@ op_queue (SockObject *self,
     op->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (op_cancelled),
                                               driver, NULL);
   op->serial = ++driver->serial;
-  driver->ops[op->dir] = op;
+  g_atomic_pointer_set (&driver->ops[op->dir], op);
   driver_update (driver);
   g_mutex_unlock (&priv->async_lock);
 
   /* A context iterated by another thread may be in poll(): the new events,
-   * or the readiness, only count after a wakeup. */
-  if (!g_main_context_is_owner (context))
+   * or the readiness, only count after a wakeup. From a dispatch of the
+   * context itself (a callback starting the next operation), they count at
+   * the next iteration. */
+  if (!in_dispatch_of (context) && !g_main_context_is_owner (context))
     g_main_context_wakeup (context);
 }
 
@@ -1296,13 +1301,7 @@ op_start (SockObject *self,
   GCancellable *cancellable = g_task_get_cancellable (op->task);
   gint64 timeout;
 
-  g_mutex_lock (&priv->async_lock);
-  if (priv->async_pending[op->dir] == NULL)
-    {
-      priv->async_pending[op->dir] = op;
-      op->claimed = TRUE;
-    }
-  g_mutex_unlock (&priv->async_lock);
+  op->claimed = g_atomic_pointer_compare_and_exchange (&priv->async_pending[op->dir], NULL, op);
 
   if (!op->claimed)
     {
