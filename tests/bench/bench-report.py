@@ -127,7 +127,7 @@ def instructions(args):
 
 def fmt_median(row):
     value = float(row['median'])
-    return '%.0f' % value if row['unit'] == 'MiB/s' else '%.2f' % value
+    return '%.0f' % value if row['unit'] in ('MiB/s', 'bytes/connection') else '%.2f' % value
 
 
 def print_table(rows, instr):
@@ -154,6 +154,8 @@ def relative_cost(row):
 
 
 def write_plot(rows, data_path, script_path, svg_path):
+    # Memory is no time: raw's few bytes per connection would dwarf the rest.
+    rows = [r for r in rows if r['unit'] != 'bytes/connection']
     cases = []
     for r in rows:
         key = (r['workload'], r['transport'])
@@ -245,6 +247,22 @@ def markdown(args, rows, instr, info):
       '`recvfrom_into` yet). **python-echo**: the seed\'s echo client and server, 20,000 round '
       'trips, with CPython\'s `socket`, with `Sock` through PyGObject, and with GIO '
       'through PyGObject (`GSocketConnection` streams).')
+    w('- **async-echo-N**: an echo server and N clients in one thread and one loop '
+      '(the thread-default `GMainContext`; for raw, one level-triggered `epoll` loop on '
+      'non-blocking descriptors), each client making round trips of 64 bytes one at a '
+      'time, 20,000 in all; timed from every connection being open to the last echo, '
+      'and divided by the round trips made (at N = 1 a round trip\'s latency, beyond '
+      'the loop\'s cost per message). sockobj: `accept_async`, and per connection '
+      '`recv_async` then `sendall_async` of the echo (clients: `connect_async`, '
+      '`send_async` and `recv_async`). GIO: a `GSocketService` whose `incoming` handler '
+      'reads with `g_input_stream_read_async` and echoes with '
+      '`g_output_stream_write_all_async` (clients from a `GSocketClient`). '
+      '**idle-connections**: 10,000 connections held by each async server with a read '
+      'of 1 KiB pending on each (GIO: the read buffer is the caller\'s, so each '
+      'connection has one; sockobj allocates it only once data arrives; raw shares '
+      'one), in bytes of resident memory per connection: a fresh process '
+      '(`sockobj-bench --idle`) reads its RSS before and after a forked child opens the '
+      'connections. Not plotted.')
     w('- Ratios are in the unit\'s own sense (a time ratio above 1 is slower, a rate ratio '
       'below 1 is slower). *vs base* is against raw, or for python-echo against CPython\'s '
       'socket module; *sockobj/GIO* is against GIO (or GIO from PyGObject).')
