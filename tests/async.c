@@ -749,6 +749,13 @@ GType test_resolver_get_type (void);
 G_DEFINE_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
 
 static void
+hang_cancelled (GCancellable *cancellable,
+                GTask        *task)
+{
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "gave up");
+}
+
+static void
 test_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
                                                const gchar              *hostname,
                                                GResolverNameLookupFlags  flags,
@@ -757,6 +764,15 @@ test_resolver_lookup_by_name_with_flags_async (GResolver                *resolve
                                                gpointer                  user_data)
 {
   g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+
+  /* Never answers: only a cancellation ends the lookup. */
+  if (g_str_equal (hostname, "hang.test"))
+    {
+      g_assert_nonnull (cancellable);
+      g_cancellable_connect (cancellable, G_CALLBACK (hang_cancelled),
+                             g_object_ref (task), g_object_unref);
+      return;
+    }
 
   if (g_str_equal (hostname, "two.test"))
     {
@@ -832,6 +848,38 @@ test_connect_each_address (void)
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "127.0.0.3"));
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+
+  g_resolver_set_default (previous);
+  waiter_clear (&waiter);
+  test_watchdog_disarm ();
+}
+
+static void
+test_connect_timeout_resolving (void)
+{
+  g_autoptr(SockObject) client = test_socket_new (AF_INET, SOCK_STREAM);
+  g_autoptr(GResolver) previous = g_resolver_get_default ();
+  g_autoptr(GResolver) resolver = g_object_new (test_resolver_get_type (), NULL);
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0, };
+  gint64 start, elapsed;
+
+  g_test_summary ("the socket's timeout bounds connect_async() from its start, the "
+                  "lookup of the host included; the lookup is given up then");
+
+  setup ();
+  g_resolver_set_default (resolver);
+  test_assert_ok (sock_object_settimeout (client, 0.2, &error), error);
+  start = g_get_monotonic_time ();
+  sock_object_connect_async (client, g_variant_new ("(sq)", "hang.test", 80), NULL,
+                             on_ready, &waiter);
+  wait_for (&waiter);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_false (sock_object_connect_finish (client, waiter.result, &error));
+  test_assert_sock_error (error, ETIMEDOUT);
+  g_assert_cmpint (elapsed, >=, 199000);
+  /* The resolver's answer (cancelled) comes and is ignored. */
+  spin (20);
 
   g_resolver_set_default (previous);
   waiter_clear (&waiter);
@@ -1130,8 +1178,9 @@ test_send_cancel (void)
   g_autoptr(GBytes) data = bytes_of ("sent");
   g_autofree gchar *got = NULL;
 
-  g_test_summary ("send_async() cancelled before sends nothing; cancelled after it "
-                  "completed, its count stands; sendto_async() likewise");
+  g_test_summary ("send_async() cancelled before it starts, or while it waits for "
+                  "room, sends nothing; cancelled after it completed, its count stands; "
+                  "sendto_async() cancelled before sends nothing");
 
   pair_init (&pair);
   g_cancellable_cancel (cancellable);
@@ -1156,6 +1205,55 @@ test_send_cancel (void)
   spin (10);
   got = drain (pair.server);
   g_assert_cmpstr (got, ==, "sent");
+
+  /* During: the socket's buffers are full, so the send waits for room;
+   * cancelled then, it sends nothing. */
+  {
+    g_autoptr(GBytes) marked = bytes_of ("MARK");
+    guint8 filler[65536];
+    gsize filled = 0;
+
+    memset (filler, 'f', sizeof filler);
+    for (;;)
+      {
+        gssize n = send (sock_object_fileno (pair.client), filler, sizeof filler,
+                         MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        if (n < 0)
+          break;
+        filled += n;
+      }
+    g_cancellable_reset (cancellable);
+    sock_object_send_async (pair.client, marked, 0, cancellable, on_ready, &waiter);
+    spin (20);
+    g_assert_false (waiter.done);
+    g_cancellable_cancel (cancellable);
+    wait_for (&waiter);
+    g_assert_cmpint (sock_object_send_finish (pair.client, waiter.result, &error), ==, -1);
+    assert_cancelled (error);
+    g_clear_error (&error);
+    waiter_clear (&waiter);
+
+    /* Everything that arrives is filler. */
+    test_assert_ok (sock_object_shutdown (pair.client, SHUT_WR, &error), error);
+    sock_object_setblocking (pair.server, TRUE, NULL);
+    for (gsize received = 0;;)
+      {
+        g_autoptr(GBytes) chunk = sock_object_recv (pair.server, 65536, 0, &error);
+        gsize size;
+        const gchar *data;
+
+        g_assert_no_error (error);
+        data = g_bytes_get_data (chunk, &size);
+        if (size == 0)
+          {
+            g_assert_cmpuint (received, ==, filled);
+            break;
+          }
+        g_assert_null (memchr (data, 'M', size));
+        received += size;
+      }
+  }
 
   /* sendto, before. */
   g_cancellable_reset (cancellable);
@@ -1988,6 +2086,7 @@ main (int   argc,
   g_test_add_func ("/async/connect/cancel", test_connect_cancel);
   g_test_add_func ("/async/connect/cancel-resolving", test_connect_cancel_resolving);
   g_test_add_func ("/async/connect/timeout", test_connect_timeout);
+  g_test_add_func ("/async/connect/timeout-resolving", test_connect_timeout_resolving);
   g_test_add_func ("/async/vfunc/thread-fallback", test_vfunc_thread_fallback);
   g_test_add_func ("/async/finish/wrong-call", test_finish_wrong_call);
   g_test_add_func ("/async/echo/many", test_echo_many);
