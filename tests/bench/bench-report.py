@@ -196,6 +196,72 @@ plot "%(data)s" using 2:xtic(1) title columnheader(2) lc rgb "#4e79a7", \\
     subprocess.run(['gnuplot', script_path], check=True)
 
 
+def read_loop_costs(path):
+    if not path or not os.path.exists(path):
+        return {}
+    return {r['cost']: float(r['ns']) for r in read_tsv(path)}
+
+
+def async_note(w, rows, args):
+    """Where the async echo stands against raw epoll, and why."""
+    costs = read_loop_costs(args.loop_costs)
+    echo = [r for r in rows if r['workload'].startswith('async-echo-')
+            and r['implementation'] == 'sockobj']
+    if not echo:
+        return
+    w('## The async workloads against raw epoll')
+    w('')
+    w('Each round trip of **async-echo** is four asynchronous operations (the client\'s '
+      'send and receive, the server\'s receive and send), and, as GIO\'s conventions '
+      'want, each is a `GTask` whose callback runs from the loop. The system calls are '
+      'raw\'s: per round trip two sends, two receives and, at N = 1, two polls (`strace '
+      '-c` on the workload; beyond N = 1 one poll serves many round trips). What '
+      'sockobj adds is user-space work in each operation.')
+    w('')
+    if costs:
+        w('Measured alone by `sockobj-bench --loop-costs` (one thread, an eventfd that '
+          'stays readable):')
+        w('')
+        w('| | ns |')
+        w('| --- | ---: |')
+        w('| `epoll_wait()`, one ready descriptor | %.0f |' % costs.get('epoll_wait', 0))
+        w('| `poll()`, one ready descriptor | %.0f |' % costs.get('poll', 0))
+        w('| `g_main_context_iteration()`, one ready fd source that may recurse, as '
+          'sockobj\'s are | %.0f |' % costs.get('iteration', 0))
+        w('| a `GTask`: new, returned from a dispatch, callback, freed | %.0f |'
+          % costs.get('gtask', 0))
+        w('')
+        w('A `GMainContext` iteration costs about what `epoll_wait()` does (a source '
+          'that may not recurse costs three more system calls per dispatch: GLib '
+          'removes and re-adds its descriptor and signals its wakeup eventfd each '
+          'time, which GIO\'s sources pay). The four tasks of a round trip cost '
+          '%.1f µs.' % (4 * costs.get('gtask', 0) / 1000))
+        w('')
+    lines = []
+    for r in echo:
+        raw = [x for x in rows if x['workload'] == r['workload'] and
+               x['transport'] == r['transport'] and x['implementation'] == 'raw']
+        if not raw or not r['target'] or 'FAIL' not in r['verdict'].split('/')[0]:
+            continue
+        gap = float(r['median']) - float(raw[0]['median'])
+        line = ('- %s over %s: %.2fx raw against a target of %s, %.1f µs per round trip '
+                'above raw' % (r['workload'], r['transport'], float(r['ratio_raw']),
+                               r['target'].split(',')[0].replace('<=', '≤'), gap))
+        if costs.get('gtask'):
+            tasks = 4 * costs['gtask'] / 1000
+            line += ('; the four GTasks account for %.1f µs of it, the rest (%.1f µs) is '
+                     'the library\'s own work in each operation and the allocation of '
+                     'each result'
+                     % (tasks, max(gap - tasks, 0)))
+        lines.append(line + '.')
+    if lines:
+        w('Targets missed:')
+        w('')
+        for line in lines:
+            w(line)
+        w('')
+
+
 def markdown(args, rows, instr, info):
     out = []
     w = out.append
@@ -283,6 +349,7 @@ def markdown(args, rows, instr, info):
         w('')
         w('python-echo was not run: %s' % args.python_skipped)
     w('')
+    async_note(w, rows, args)
     w('## Instructions per call')
     w('')
     if instr:
@@ -318,6 +385,7 @@ def main():
     parser.add_argument('--python-tsv')
     parser.add_argument('--python-skipped')
     parser.add_argument('--callgrind-dir')
+    parser.add_argument('--loop-costs')
     parser.add_argument('--calls', type=int, default=0)
     parser.add_argument('--reps', default='5')
     parser.add_argument('--command', required=True)
