@@ -50,6 +50,9 @@
 
 #define GET_PRIV(self) _sock_object_get_private (self)
 
+/* The most a receive takes on the stack before it is copied out. */
+#define RECV_STACK_SIZE 4096
+
 typedef enum
 {
   OP_ACCEPT,
@@ -553,21 +556,35 @@ op_attempt (Op         *op,
     case OP_RECV:
       {
         SockRecvCall call = { NULL, op->bufsize, op->flags | MSG_DONTWAIT };
+        guint8 small[RECV_STACK_SIZE];
         GError *local_error = NULL;
 
-        if ((call.buffer = _sock_alloc_receive_buffer (op->bufsize, op->flags, "recv",
-                                                       &local_error)) == NULL)
+        /* A small receive lands on the stack and is copied out at its own
+         * size: a 64-byte message costs a 64-byte allocation, not bufsize. */
+        if (op->bufsize <= sizeof small && !(op->flags & MSG_TRUNC))
           {
-            op_fail (op, local_error);
-            return;
+            call.buffer = small;
+            n = run_attempt (priv, G_IO_IN, _sock_recv_attempt, &call, &errsv);
+            if (n < 0)
+              break;
+            op->result = g_bytes_new (small, MIN ((gsize) n, op->bufsize));
           }
-        n = run_attempt (priv, G_IO_IN, _sock_recv_attempt, &call, &errsv);
-        if (n < 0)
+        else
           {
-            g_free (call.buffer);
-            break;
+            if ((call.buffer = _sock_alloc_receive_buffer (op->bufsize, op->flags, "recv",
+                                                           &local_error)) == NULL)
+              {
+                op_fail (op, local_error);
+                return;
+              }
+            n = run_attempt (priv, G_IO_IN, _sock_recv_attempt, &call, &errsv);
+            if (n < 0)
+              {
+                g_free (call.buffer);
+                break;
+              }
+            op->result = _sock_bytes_from_buffer (call.buffer, op->bufsize, n);
           }
-        op->result = _sock_bytes_from_buffer (call.buffer, op->bufsize, n);
         op->result_free = (GDestroyNotify) g_bytes_unref;
         op->done = TRUE;
       }
