@@ -125,7 +125,10 @@ gboolean _sock_fd_guard_close      (SockFdGuard *guard,
                                     gint        *close_errno);
 
 /* Detaches the descriptor without closing it, waiting first until no call
- * uses it, and wakes what waits; returns it, or -1 when already closed. */
+ * uses it, and wakes what waits; returns it, or -1 when already closed.
+ * Sources keep their pin until they dispatch after the wakeup, so a steal
+ * from the thread that iterates their main context would wait for ever:
+ * a caller must not hold that context. */
 gint     _sock_fd_guard_steal      (SockFdGuard *guard);
 
 /* Registers @source, which @watch is embedded in, to be woken (its ready

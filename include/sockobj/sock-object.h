@@ -80,7 +80,12 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  *
  * The asynchronous and main-loop operations of 1.2 are not virtual: they
  * are built on the primitives, as [class@Gio.InputStream]'s are. Each
- * virtual method added after 1.0 takes one slot of the reserved padding.
+ * asynchronous operation runs its primitive's system call, non-blocking,
+ * from the main loop; when a subclass overrides the method an operation
+ * stands on (see [method@Sock.Object.accept_async]), the override runs in
+ * a worker thread instead, so it still decides what the operation does.
+ * Each virtual method added after 1.0 takes one slot of the reserved
+ * padding.
  *
  * Since: 1.0
  */
