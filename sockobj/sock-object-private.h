@@ -29,6 +29,11 @@ typedef struct
   gboolean adopted;           /* the descriptor came from accept() or fromfd() */
   gint64 adopted_timeout;     /* its mode, from accept(), or -2: ask */
   gboolean adopted_load_kernel;
+
+  /* The asynchronous calls (sock-object-async.c), under async_lock. */
+  GMutex async_lock;
+  gpointer async_pending[2];  /* the read and the write in progress */
+  gpointer async_drivers;     /* their sources, one per main context */
 } SockObjectPrivate;
 
 /* Where SockObjectPrivate sits in an instance: GObject's private offset,
@@ -149,6 +154,29 @@ gssize      _sock_object_real_recv_into  (SockObject    *self,
                                           gint           flags,
                                           GError       **error);
 
+/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
+ * is abstract, and its full check was most of a send()'s library cost. The
+ * last type that passed is remembered, so the check is one comparison. */
+static inline gboolean
+sock_is_object (gconstpointer instance)
+{
+  static GType known_type = 0;
+  GType type;
+
+  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
+    return FALSE;
+
+  type = G_TYPE_FROM_INSTANCE (instance);
+  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
+    return TRUE;
+
+  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
+    return FALSE;
+
+  g_atomic_pointer_set (&known_type, type);
+  return TRUE;
+}
+
 /* Wraps @fd (owned from now on, even on failure) in an object of @gtype,
  * which must be a SockObject subclass. The socket takes the default
  * timeout, as every new socket does. */
@@ -207,6 +235,61 @@ void        _sock_object_notify_closed   (SockObject *self);
 gboolean    _sock_object_apply_timeout   (SockObject  *self,
                                           gint64       timeout,
                                           GError     **error);
+
+/* The system calls of the default virtual methods (sock-object-real.c), one
+ * attempt each, as _sock_io_run() takes them; the asynchronous calls
+ * (sock-object-async.c) run the same attempts, non-blocking. The send
+ * attempts add MSG_NOSIGNAL. */
+typedef struct
+{
+  struct sockaddr_storage storage;
+  socklen_t length;
+  gint flags;               /* accept4()'s */
+} SockAcceptCall;
+
+typedef struct
+{
+  guint8 *buffer;
+  gsize size;
+  gint flags;
+  struct sockaddr_storage storage;
+  socklen_t length;
+} SockRecvfromCall;
+
+gssize      _sock_accept_attempt         (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+gssize      _sock_recvfrom_attempt       (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+gssize      _sock_sendto_attempt         (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+
+/* After a connect() in progress polled writable: 0 once connected,
+ * ENOTCONN when the connection has to be asked for again (an AF_UNIX
+ * connect() that a signal abandoned), else why it failed (SO_ERROR). */
+gint        _sock_connect_result         (gint      fd);
+
+/* The buffer of a recv() or recvfrom() of @bufsize bytes (zeroed for
+ * MSG_TRUNC); NULL with @error set (EINVAL, naming @what) when it cannot be
+ * allocated. */
+guint8     *_sock_alloc_receive_buffer   (gsize         bufsize,
+                                          gint          flags,
+                                          const gchar  *what,
+                                          GError      **error);
+/* Turns a buffer of @bufsize bytes, @received of which the system reported,
+ * into the GBytes returned (taking the buffer). */
+GBytes     *_sock_bytes_from_buffer      (guint8       *buffer,
+                                          gsize         bufsize,
+                                          gsize         received);
+
+/* Prefixes @local_error with "sendall: <sent> of <size> bytes sent: " into
+ * @error. Returns FALSE. */
+gboolean    _sock_sendall_failed         (GError      **error,
+                                          GError       *local_error,
+                                          gsize         sent,
+                                          gsize         size);
 
 /* Installs the default implementations in @klass (sock-object-real.c). */
 void        _sock_object_class_init_real (SockObjectClass *klass);

@@ -411,6 +411,7 @@ sock_object_finalize (GObject *object)
   /* No call can be running any more: nobody holds a reference. */
   _sock_fd_guard_clear (&priv->guard);
   _sock_io_timeouts_unref (priv->timeouts);
+  g_mutex_clear (&priv->async_lock);
 
   G_OBJECT_CLASS (sock_object_parent_class)->finalize (object);
 }
@@ -602,6 +603,7 @@ sock_object_init (SockObject *self)
   priv->default_family = -1;
   priv->type = SOCK_STREAM;
   priv->timeouts = _sock_io_timeouts_new (-1);
+  g_mutex_init (&priv->async_lock);
 
   /* Claimed here, before any subclass's instance_init runs. */
   if (adoption != NULL)
@@ -618,29 +620,6 @@ sock_object_init (SockObject *self)
 }
 
 /* Public API ----------------------------------------------------------------- */
-
-/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
- * is abstract, and its full check was most of a send()'s library cost. The
- * last type that passed is remembered, so the check is one comparison. */
-static inline gboolean
-sock_is_object (gconstpointer instance)
-{
-  static GType known_type = 0;
-  GType type;
-
-  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
-    return FALSE;
-
-  type = G_TYPE_FROM_INSTANCE (instance);
-  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
-    return TRUE;
-
-  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
-    return FALSE;
-
-  g_atomic_pointer_set (&known_type, type);
-  return TRUE;
-}
 
 /* A virtual method that failed must say why: an override (in C, or in a
  * language binding) that returned failure without an error would leave a C
