@@ -12,6 +12,7 @@
 # include "sockobj/sock-error.h"
 # include "sockobj/sock-enum-types.h"
 # include "sockobj/sock-object.h"
+# include "sockobj/sock-object-bindings.h"
 # include "sockobj/sock-inet-object.h"
 # include "sockobj/sock-unix-object.h"
 # include "sockobj/sock-socket.h"

@@ -8,10 +8,17 @@
  *
  * Closing also signals the guard's wakeup, an eventfd made the first time
  * something has to wait on the descriptor: every wait of the I/O layer
- * (sock-io-private.h) and every source polls it beside the descriptor, so a
- * close ends them rather than leaving them pinned to a connection nobody
- * can use. A call blocked inside the kernel (a blocking descriptor with no
- * timeout) is not woken; shutdown() does that.
+ * (sock-io-private.h) and the makefile() streams' sources poll it beside the
+ * descriptor, so a close ends them rather than leaving them pinned to a
+ * connection nobody can use. A call blocked inside the kernel (a blocking
+ * descriptor with no timeout) is not woken; shutdown() does that.
+ *
+ * The socket's own main-loop sources (sock-object-source.c) and the drivers
+ * of its asynchronous calls (sock-object-async.c) are woken another way,
+ * which costs no descriptor: each registers a SockFdGuardWatch, and closing
+ * sets the ready time of every registered source to 0. A server holding ten
+ * thousand connections with a read pending then has ten thousand
+ * descriptors, not twenty thousand, and its main loop polls half as many.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -25,6 +32,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _SockFdGuardWatch SockFdGuardWatch;
+
 typedef struct
 {
   gint fd;             /* atomic: -1 once closed */
@@ -32,7 +41,16 @@ typedef struct
   gint pending_close;  /* atomic: fd detached while in use, or -1 */
   gint wakeup_fd;      /* atomic: the eventfd close() signals, or -1 */
   gint wakeup_generation;  /* atomic: the fork generation that made it */
+  SockFdGuardWatch *watches;  /* sources close() wakes; bit 0 is their lock */
 } SockFdGuard;
+
+/* A source's registration with the guard, embedded in the source. */
+struct _SockFdGuardWatch
+{
+  SockFdGuardWatch *prev;
+  SockFdGuardWatch *next;
+  GSource *source;
+};
 
 static inline void
 _sock_fd_guard_init (SockFdGuard *guard,
@@ -43,6 +61,7 @@ _sock_fd_guard_init (SockFdGuard *guard,
   guard->pending_close = -1;
   guard->wakeup_fd = -1;
   guard->wakeup_generation = 0;
+  guard->watches = NULL;
 }
 
 /* The number, unpinned: for fileno() and the like. */
@@ -118,8 +137,25 @@ gboolean _sock_fd_guard_close      (SockFdGuard *guard,
                                     gint        *close_errno);
 
 /* Detaches the descriptor without closing it, waiting first until no call
- * uses it, and wakes what waits; returns it, or -1 when already closed. */
+ * uses it, and wakes what waits; returns it, or -1 when already closed.
+ * Sources keep their pin until they dispatch after the wakeup, so a steal
+ * from the thread that iterates their main context would wait for ever:
+ * a caller must not hold that context. */
 gint     _sock_fd_guard_steal      (SockFdGuard *guard);
+
+/* Registers @source, which @watch is embedded in, to be woken (its ready
+ * time set to 0) when the guard is closed or its descriptor stolen; a
+ * source registered after that is woken at once. The source must call
+ * _sock_fd_guard_unwatch() from its dispose function (set with
+ * g_source_set_dispose_function()), which runs before a source that
+ * reached its last reference is freed: so the guard never wakes a freed
+ * source, even when the close and the last unref race in two threads. */
+void     _sock_fd_guard_watch      (SockFdGuard      *guard,
+                                    SockFdGuardWatch *watch,
+                                    GSource          *source);
+/* Unregisters @watch; does nothing if it is not registered. */
+void     _sock_fd_guard_unwatch    (SockFdGuard      *guard,
+                                    SockFdGuardWatch *watch);
 
 /* Frees what the guard owns; the descriptor must be closed and unused. */
 void     _sock_fd_guard_clear      (SockFdGuard *guard);

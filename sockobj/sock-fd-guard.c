@@ -76,14 +76,84 @@ _sock_fd_guard_get_wakeup (SockFdGuard *guard)
   return wakeup;
 }
 
+/* The watch list is locked with bit 0 of its head pointer, which costs the
+ * guard no mutex to initialise or clear. */
+static SockFdGuardWatch *
+watches_lock (SockFdGuard *guard)
+{
+  g_pointer_bit_lock (&guard->watches, 0);
+  return (SockFdGuardWatch *) ((guintptr) g_atomic_pointer_get (&guard->watches) & ~(guintptr) 1);
+}
+
+static void
+watches_unlock (SockFdGuard      *guard,
+                SockFdGuardWatch *head)
+{
+  /* Storing the head with bit 0 set keeps the lock; the unlock clears it. */
+  g_atomic_pointer_set (&guard->watches, (gpointer) ((guintptr) head | 1));
+  g_pointer_bit_unlock (&guard->watches, 0);
+}
+
+void
+_sock_fd_guard_watch (SockFdGuard      *guard,
+                      SockFdGuardWatch *watch,
+                      GSource          *source)
+{
+  SockFdGuardWatch *head = watches_lock (guard);
+
+  watch->source = source;
+  watch->prev = NULL;
+  watch->next = head;
+  if (head != NULL)
+    head->prev = watch;
+  head = watch;
+
+  /* Closed already: the closer found nothing to wake. The ready time is set
+   * under the lock, as a close would, so that it never races an unwatch. */
+  if (_sock_fd_guard_is_closed (guard))
+    g_source_set_ready_time (source, 0);
+
+  watches_unlock (guard, head);
+}
+
+void
+_sock_fd_guard_unwatch (SockFdGuard      *guard,
+                        SockFdGuardWatch *watch)
+{
+  SockFdGuardWatch *head = watches_lock (guard);
+
+  if (watch->source != NULL)
+    {
+      if (watch->prev != NULL)
+        watch->prev->next = watch->next;
+      else
+        head = watch->next;
+      if (watch->next != NULL)
+        watch->next->prev = watch->prev;
+      watch->prev = watch->next = NULL;
+      watch->source = NULL;
+    }
+
+  watches_unlock (guard, head);
+}
+
 static void
 signal_wakeup (SockFdGuard *guard)
 {
   gint wakeup = g_atomic_int_get (&guard->wakeup_fd);
+  SockFdGuardWatch *head, *watch;
 
   if (wakeup >= 0 &&
       g_atomic_int_get (&guard->wakeup_generation) == g_atomic_int_get (&fork_generation))
     signal_eventfd (wakeup);
+
+  /* A registered source is alive: it unregisters in its dispose function,
+   * under this lock, before it can be freed. The ready time is for good
+   * too; each source's dispatch sees the guard closed. */
+  head = watches_lock (guard);
+  for (watch = head; watch != NULL; watch = watch->next)
+    g_source_set_ready_time (watch->source, 0);
+  watches_unlock (guard, head);
 }
 
 void

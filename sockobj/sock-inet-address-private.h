@@ -34,6 +34,13 @@ gboolean  _sock_inet_host_to_native     (gint          family,
                                          gsize        *native_length,
                                          GError      **error);
 
+/* Whether _sock_inet_host_to_native() would look @host up with
+ * getaddrinfo() (a name) rather than read it (numeric, scoped, "" or
+ * "<broadcast>"): the asynchronous calls resolve such hosts first, without
+ * blocking. */
+gboolean  _sock_inet_host_needs_lookup  (gint          family,
+                                         const gchar  *host);
+
 /* The fields of an internet address tuple, checked: (host, port) for
  * AF_INET, and also (host, port, flowinfo, scope_id) for AF_INET6 and
  * AF_UNSPEC (either family). @host belongs to the variant. */

@@ -155,6 +155,25 @@ _sock_inet_host_to_native (gint          family,
   return TRUE;
 }
 
+gboolean
+_sock_inet_host_needs_lookup (gint         family,
+                              const gchar *host)
+{
+  struct in6_addr addr;
+  guint32 scope_id;
+
+  if (host[0] == '\0' || strcmp (host, "<broadcast>") == 0)
+    return FALSE;
+  if (inet_pton (family, host, &addr) == 1)
+    return FALSE;
+  /* A bad scope is for the conversion to report, as the blocking call does. */
+  if (family == AF_INET6 &&
+      _sock_inet6_parse_scoped (host, &addr, &scope_id, NULL) != SOCK_SCOPED_PARSE_NOT_SCOPED)
+    return FALSE;
+
+  return TRUE;
+}
+
 /* Reads an integer of any GVariant integer type, for ports given as (sq),
  * (si), (su) and friends. */
 static gboolean

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -170,6 +171,14 @@ _sock_io_wait (SockFdGuard  *guard,
   return ready;
 }
 
+static gboolean
+descriptor_is_nonblocking (gint fd)
+{
+  gint flags = fcntl (fd, F_GETFL);
+
+  return flags >= 0 && (flags & O_NONBLOCK) != 0;
+}
+
 gssize
 _sock_io_run_slow (SockFdGuard   *guard,
                    gint           fd,
@@ -206,6 +215,15 @@ _sock_io_run_slow (SockFdGuard   *guard,
         {
           *errsv = err;
           return -1;
+        }
+      else if (wait->mode == SOCK_IO_KERNEL && descriptor_is_nonblocking (fd))
+        {
+          /* A blocking call on a descriptor made non-blocking since the
+           * call started (an asynchronous accept() or connect() does that
+           * for a moment): it waits here instead, without a deadline. */
+          wait->mode = SOCK_IO_POLL;
+          wait->deadline = -1;
+          wait->expired_errno = EAGAIN;
         }
       else if (wait->mode != SOCK_IO_POLL)
         {
@@ -249,8 +267,10 @@ _sock_io_after_try (SockFdGuard   *guard,
   wait->skipped_try = FALSE;
 
   /* The first try's error stands whatever happened since, except that an
-   * interrupted call is not made again on a socket closed meanwhile. */
-  if (first_errsv != EINTR)
+   * interrupted call is not made again on a socket closed meanwhile, and
+   * an EAGAIN goes through the loop, which tells a descriptor made
+   * non-blocking meanwhile (and waits) from a kernel timeout. */
+  if (first_errsv != EINTR && first_errsv != EAGAIN && first_errsv != EWOULDBLOCK)
     {
       *errsv = first_errsv;
       return -1;

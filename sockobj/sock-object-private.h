@@ -31,6 +31,11 @@ typedef struct
   gboolean adopted_load_kernel;
   gboolean cache_addresses;   /* the family's hooks are the library's own */
   gpointer address_cache;     /* atomic: the last conversion, or NULL */
+
+  /* The asynchronous calls (sock-object-async.c), under async_lock. */
+  GMutex async_lock;
+  gpointer async_pending[2];  /* the read and the write in progress */
+  gpointer async_drivers;     /* their sources, one per main context */
 } SockObjectPrivate;
 
 /* Where SockObjectPrivate sits in an instance: GObject's private offset,
@@ -151,6 +156,32 @@ gssize      _sock_object_real_recv_into  (SockObject    *self,
                                           gint           flags,
                                           GError       **error);
 
+/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
+ * is abstract, and its full check was most of a send()'s library cost. The
+ * last type that passed is remembered (one per file that checks), so the
+ * check is one comparison. The public wrappers' checks are shared by the
+ * files that define methods (sock-object.c and the files of 1.2's
+ * methods). */
+static inline gboolean
+sock_is_object (gconstpointer instance)
+{
+  static GType known_type = 0;
+  GType type;
+
+  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
+    return FALSE;
+
+  type = G_TYPE_FROM_INSTANCE (instance);
+  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
+    return TRUE;
+
+  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
+    return FALSE;
+
+  g_atomic_pointer_set (&known_type, type);
+  return TRUE;
+}
+
 /* Wraps @fd (owned from now on, even on failure) in an object of @gtype,
  * which must be a SockObject subclass. The socket takes the default
  * timeout, as every new socket does. */
@@ -225,6 +256,61 @@ gboolean    _sock_object_apply_timeout   (SockObject  *self,
                                           gint64       timeout,
                                           GError     **error);
 
+/* The system calls of the default virtual methods (sock-object-real.c), one
+ * attempt each, as _sock_io_run() takes them; the asynchronous calls
+ * (sock-object-async.c) run the same attempts, non-blocking. The send
+ * attempts add MSG_NOSIGNAL. */
+typedef struct
+{
+  struct sockaddr_storage storage;
+  socklen_t length;
+  gint flags;               /* accept4()'s */
+} SockAcceptCall;
+
+typedef struct
+{
+  guint8 *buffer;
+  gsize size;
+  gint flags;
+  struct sockaddr_storage storage;
+  socklen_t length;
+} SockRecvfromCall;
+
+gssize      _sock_accept_attempt         (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+gssize      _sock_recvfrom_attempt       (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+gssize      _sock_sendto_attempt         (gint      fd,
+                                          gint      dontwait,
+                                          gpointer  data);
+
+/* After a connect() in progress polled writable: 0 once connected,
+ * ENOTCONN when the connection has to be asked for again (an AF_UNIX
+ * connect() that a signal abandoned), else why it failed (SO_ERROR). */
+gint        _sock_connect_result         (gint      fd);
+
+/* The buffer of a recv() or recvfrom() of @bufsize bytes (zeroed for
+ * MSG_TRUNC); NULL with @error set (EINVAL, naming @what) when it cannot be
+ * allocated. */
+guint8     *_sock_alloc_receive_buffer   (gsize         bufsize,
+                                          gint          flags,
+                                          const gchar  *what,
+                                          GError      **error);
+/* Turns a buffer of @bufsize bytes, @received of which the system reported,
+ * into the GBytes returned (taking the buffer). */
+GBytes     *_sock_bytes_from_buffer      (guint8       *buffer,
+                                          gsize         bufsize,
+                                          gsize         received);
+
+/* Prefixes @local_error with "sendall: <sent> of <size> bytes sent: " into
+ * @error. Returns FALSE. */
+gboolean    _sock_sendall_failed         (GError      **error,
+                                          GError       *local_error,
+                                          gsize         sent,
+                                          gsize         size);
+
 /* Installs the default implementations in @klass (sock-object-real.c,
  * and sock-object-msg.c for the message calls). */
 void        _sock_object_class_init_real (SockObjectClass *klass);
@@ -247,19 +333,6 @@ gboolean    _sock_object_send_remaining  (SockObject    *self,
                                           gsize         *sent,
                                           GError       **error);
 
-/* A receive buffer of @bufsize bytes for @what, zeroed when @flags has
- * MSG_TRUNC; %NULL with SOCK_ERROR/EINVAL for a size that cannot be had. */
-guint8     *_sock_alloc_receive_buffer   (gsize         bufsize,
-                                          gint          flags,
-                                          const gchar  *what,
-                                          GError      **error);
-
-/* Wraps @buffer (taken) holding @received bytes of @bufsize (MSG_TRUNC's
- * longer count is cut to @bufsize) in a GBytes. */
-GBytes     *_sock_bytes_from_buffer      (guint8       *buffer,
-                                          gsize         bufsize,
-                                          gsize         received);
-
 /* Converts settimeout()'s seconds (negative: none) into microseconds,
  * rounded up; FALSE with @error set for NaN or a timeout too long. */
 gboolean    _sock_timeout_from_seconds   (gdouble      seconds,
@@ -269,33 +342,6 @@ gdouble     _sock_timeout_to_seconds     (gint64       timeout);
 
 /* The module-wide default timeout, in microseconds (-1 none). */
 gint64      _sock_get_default_timeout_us (void);
-
-/* The public wrappers' checks, shared by the files that define methods
- * (sock-object.c and the files of 1.2's methods). */
-
-/* SOCK_IS_OBJECT() never takes GLib's exact-type shortcut, since SockObject
- * is abstract, and its full check was most of a send()'s library cost. The
- * last type that passed is remembered (one per file that checks), so the
- * check is one comparison. */
-static inline gboolean
-sock_is_object (gconstpointer instance)
-{
-  static GType known_type = 0;
-  GType type;
-
-  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
-    return FALSE;
-
-  type = G_TYPE_FROM_INSTANCE (instance);
-  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
-    return TRUE;
-
-  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
-    return FALSE;
-
-  g_atomic_pointer_set (&known_type, type);
-  return TRUE;
-}
 
 /* Sets SOCK_ERROR/EIO for a virtual method of @self that failed without
  * setting @error (an override in C or in a binding). */

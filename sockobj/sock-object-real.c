@@ -65,22 +65,16 @@ sock_object_real_address_from_native (SockObject    *self,
 
 /* accept ------------------------------------------------------------------- */
 
-typedef struct
-{
-  struct sockaddr_storage storage;
-  socklen_t length;
-  gint flags;
-} AcceptCall;
 
 /* accept4() has no per-call MSG_DONTWAIT: on a blocking descriptor whose
  * SO_RCVTIMEO the layer enforces, the kernel's own timer bounds each try,
  * and the layer's deadline the whole call. */
-static gssize
-accept_attempt (gint     fd,
+gssize
+_sock_accept_attempt (gint     fd,
                 gint     dontwait,
                 gpointer data)
 {
-  AcceptCall *call = data;
+  SockAcceptCall *call = data;
 
   call->length = sizeof call->storage;
   return accept4 (fd, (struct sockaddr *) &call->storage, &call->length, call->flags);
@@ -96,13 +90,13 @@ sock_object_real_accept (SockObject  *self,
   /* As CPython: the new socket takes the default timeout, so with one it
    * is made non-blocking at once. */
   gint64 timeout = _sock_get_default_timeout_us ();
-  AcceptCall call = { .flags = SOCK_CLOEXEC | (timeout >= 0 ? SOCK_NONBLOCK : 0) };
+  SockAcceptCall call = { .flags = SOCK_CLOEXEC | (timeout >= 0 ? SOCK_NONBLOCK : 0) };
   SockIOWait wait;
   gint conn_fd, errsv;
 
   _sock_io_wait_init (&wait, priv->timeouts, FALSE);
 
-  conn_fd = _sock_io_run (&priv->guard, G_IO_IN, &wait, accept_attempt, &call, &errsv);
+  conn_fd = _sock_io_run (&priv->guard, G_IO_IN, &wait, _sock_accept_attempt, &call, &errsv);
   if (conn_fd < 0)
     {
       _sock_object_set_io_error (self, error, errsv, &wait, "accept");
@@ -482,6 +476,24 @@ sock_object_real_makefile (SockObject   *self,
 
 /* connect -------------------------------------------------------------------- */
 
+gint
+_sock_connect_result (gint fd)
+{
+  struct sockaddr_storage peer;
+  socklen_t peer_len = sizeof peer;
+  socklen_t err_len;
+  gint err = 0;
+
+  err_len = sizeof err;
+  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
+    return errno;
+  if (err != 0)
+    return err;
+  if (getpeername (fd, (struct sockaddr *) &peer, &peer_len) == 0)
+    return 0;
+  return errno;
+}
+
 /* Returns 0 or the errno of a failed connect(). A TCP connect() that has to
  * wait (a timeout, or interrupted by a signal) goes on in the kernel, so the
  * layer waits for writability and reads SO_ERROR rather than call again; an
@@ -501,10 +513,6 @@ connect_attempts (SockObject                    *self,
 
   for (;;)
     {
-      struct sockaddr_storage peer;
-      socklen_t peer_len = sizeof peer;
-      socklen_t err_len = sizeof err;
-
       if (connect (fd, (const struct sockaddr *) storage, length) == 0)
         {
           err = 0;
@@ -529,13 +537,7 @@ connect_attempts (SockObject                    *self,
       if (!_sock_io_wait (&priv->guard, fd, G_IO_OUT, wait, &err))
         break;
 
-      if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
-        err = errno;
-      if (err != 0)
-        break;
-      if (getpeername (fd, (struct sockaddr *) &peer, &peer_len) == 0)
-        break;
-      if ((err = errno) != ENOTCONN)
+      if ((err = _sock_connect_result (fd)) != ENOTCONN)
         break;
     }
 
@@ -708,21 +710,13 @@ sock_object_real_recv (SockObject  *self,
   return _sock_bytes_from_buffer (buffer, bufsize, n);
 }
 
-typedef struct
-{
-  guint8 *buffer;
-  gsize size;
-  gint flags;
-  struct sockaddr_storage storage;
-  socklen_t length;
-} RecvfromCall;
 
-static gssize
-recvfrom_attempt (gint     fd,
+gssize
+_sock_recvfrom_attempt (gint     fd,
                   gint     dontwait,
                   gpointer data)
 {
-  RecvfromCall *call = data;
+  SockRecvfromCall *call = data;
 
   call->length = sizeof call->storage;
   return recvfrom (fd, call->buffer, call->size, call->flags | dontwait,
@@ -737,7 +731,7 @@ sock_object_real_recvfrom (SockObject  *self,
                            GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  RecvfromCall call;
+  SockRecvfromCall call;
   SockIOWait wait;
   gssize n;
   gint errsv;
@@ -747,7 +741,7 @@ sock_object_real_recvfrom (SockObject  *self,
   call.size = bufsize;
   call.flags = flags;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, recvfrom_attempt, &call,
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recvfrom_attempt, &call,
                    &errsv);
   if (n < 0)
     {
@@ -783,7 +777,7 @@ sock_object_real_recvfrom_into (SockObject  *self,
                                 GError     **error)
 {
   SockObjectPrivate *priv = GET_PRIV (self);
-  RecvfromCall call;
+  SockRecvfromCall call;
   SockIOWait wait;
   gssize n;
   gint errsv;
@@ -800,7 +794,7 @@ sock_object_real_recvfrom_into (SockObject  *self,
   call.size = size;
   call.flags = flags;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, recvfrom_attempt, &call,
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recvfrom_attempt, &call,
                      &errsv);
   if (G_UNLIKELY (n < 0))
     {
@@ -825,8 +819,9 @@ sock_object_real_recvfrom_into (SockObject  *self,
 
 /* send ----------------------------------------------------------------------- */
 
-static gssize
-sendto_attempt (gint     fd,
+
+gssize
+_sock_sendto_attempt (gint     fd,
                 gint     dontwait,
                 gpointer data)
 {
@@ -866,6 +861,18 @@ _sock_object_real_send (SockObject    *self,
                         GError       **error)
 {
   return _sock_object_send_fast (self, data, size, flags, error);
+}
+
+gboolean
+_sock_sendall_failed (GError  **error,
+                      GError   *local_error,
+                      gsize     sent,
+                      gsize     size)
+{
+  g_propagate_prefixed_error (error, local_error,
+                              "sendall: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                              " bytes sent: ", sent, size);
+  return FALSE;
 }
 
 gboolean
@@ -953,12 +960,7 @@ sock_object_real_sendall (SockObject    *self,
   _sock_io_wait_init (&wait, priv->timeouts, TRUE);
 
   if (!_sock_object_send_remaining (self, data, size, flags, &wait, &sent, &local_error))
-    {
-      g_propagate_prefixed_error (error, local_error,
-                                  "sendall: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-                                  " bytes sent: ", sent, size);
-      return FALSE;
-    }
+    return _sock_sendall_failed (error, local_error, sent, size);
 
   return TRUE;
 }
@@ -981,7 +983,7 @@ sock_object_real_sendto (SockObject    *self,
   if (!_sock_object_to_native (self, address, &storage, &call.length, error))
     return -1;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, TRUE, &wait, sendto_attempt, &call,
+  n = _sock_io_call (&priv->guard, priv->timeouts, TRUE, &wait, _sock_sendto_attempt, &call,
                    &errsv);
   if (n < 0)
     {

@@ -535,6 +535,7 @@ sock_object_finalize (GObject *object)
   _sock_fd_guard_clear (&priv->guard);
   _sock_io_timeouts_unref (priv->timeouts);
   g_clear_pointer (&priv->address_cache, address_cache_free);
+  g_mutex_clear (&priv->async_lock);
 
   G_OBJECT_CLASS (sock_object_parent_class)->finalize (object);
 }
@@ -726,6 +727,7 @@ sock_object_init (SockObject *self)
   priv->default_family = -1;
   priv->type = SOCK_STREAM;
   priv->timeouts = _sock_io_timeouts_new (-1);
+  g_mutex_init (&priv->async_lock);
 
   /* Claimed here, before any subclass's instance_init runs. */
   if (adoption != NULL)

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -350,6 +351,23 @@ test_fd_snapshot_string (void)
   for (guint i = 0; i < fds->len; i++)
     g_string_append_printf (text, "%s\n", (const gchar *) fds->pdata[i]);
   return g_string_free (text, FALSE);
+}
+
+gboolean
+test_raise_fd_limit (guint needed)
+{
+  struct rlimit limit;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed)
+        return FALSE;
+      limit.rlim_cur = needed;
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+
+  return TRUE;
 }
 
 gboolean

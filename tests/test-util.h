@@ -92,6 +92,10 @@ gboolean    test_fd_is_cloexec      (gint         fd);
 GPtrArray  *test_fd_snapshot        (void);
 gchar      *test_fd_snapshot_string (void);
 
+/* Raises the soft RLIMIT_NOFILE to at least @needed descriptors when the
+ * hard limit allows; returns whether the soft limit is now that high. */
+gboolean    test_raise_fd_limit     (guint        needed);
+
 /* Whether the kernel can bind an AF_INET6 socket to ::1. */
 gboolean    test_have_ipv6          (void);
 

@@ -1,30 +1,40 @@
 # shellcheck shell=bash
 # tools/common.sh: sourced by the commands in tools/, never run directly.
 #
-# Holds the one list of Debian 12 packages that building, testing,
-# documenting and measuring sockobj needs, and the set-up steps the
-# commands share: installing whatever of that list is missing, and
+# Holds the lists of Debian 12 packages that building, testing,
+# documenting and measuring sockobj need, and the set-up steps the
+# commands share: installing whatever of a list is missing, and
 # configuring a meson build directory.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-# The packages. Add to this list, not to the scripts that use it.
-SOCKOBJ_DEBIAN_PACKAGES=(
+# The packages, in three lists: tools/demo installs the first, tools/check
+# the first two, tools/bench all three. Add to these lists, not to the
+# scripts that use them.
+SOCKOBJ_DEMO_PACKAGES=(
   # Building the library.
   meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev
-  # The GIR and typelib, and the Python and GJS binding tests.
+  # The GIR and typelib, and Python with PyGObject for the override.
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
-  python3 python3-gi gjs
+  python3 python3-gi
+)
+SOCKOBJ_CHECK_PACKAGES=(
+  # The GJS binding tests, and the Vala example (sockobj-1.vapi).
+  gjs valac
+  # CPython's Lib/test/test_socket.py, run against the override.
+  libpython3.11-testsuite
   # The API reference (-Ddocumentation=true).
   gi-docgen
   # TLS over makefile() streams, and a peer to test it against.
   glib-networking openssl socat
   # Memory checking and sanitizer builds; valgrind needs libc's symbols.
   valgrind libc6-dbg clang libclang-rt-14-dev
-  # Plots for the benchmarks.
-  gnuplot-nox
   # The ABI check against the last release (abidw, abidiff).
   abigail-tools
+)
+SOCKOBJ_BENCH_PACKAGES=(
+  # Plots for the benchmarks.
+  gnuplot-nox
 )
 
 SOCKOBJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,33 +63,48 @@ sockobj_as_root () {
   fi
 }
 
-# Prints the packages from the list that dpkg does not report installed.
+# sockobj_packages [demo|check|bench]: the packages one command needs.
+sockobj_packages () {
+  case "${1:-check}" in
+    demo) printf '%s\n' "${SOCKOBJ_DEMO_PACKAGES[@]}" ;;
+    check) printf '%s\n' "${SOCKOBJ_DEMO_PACKAGES[@]}" "${SOCKOBJ_CHECK_PACKAGES[@]}" ;;
+    bench) printf '%s\n' "${SOCKOBJ_DEMO_PACKAGES[@]}" "${SOCKOBJ_CHECK_PACKAGES[@]}" \
+                 "${SOCKOBJ_BENCH_PACKAGES[@]}" ;;
+    *) sockobj_die "no package list '$1'" ;;
+  esac
+}
+
+# sockobj_missing_packages [LIST]: the packages of LIST that dpkg does not
+# report installed.
 sockobj_missing_packages () {
   local pkg status
 
-  for pkg in "${SOCKOBJ_DEBIAN_PACKAGES[@]}"; do
+  while read -r pkg; do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     if [ "$status" != "install ok installed" ]; then
       printf '%s\n' "$pkg"
     fi
-  done
+  done < <(sockobj_packages "${1:-check}")
 }
 
-# Installs whatever is missing. Refreshes the package index only when
+# sockobj_install_deps [demo|check|bench]: installs whatever of that list
+# (default check) is missing. Refreshes the package index only when
 # something has to be installed, so a machine that is already set up
 # needs neither root nor the network.
 sockobj_install_deps () {
-  local missing
+  local list=${1:-check}
+  local missing wanted
 
+  mapfile -t wanted < <(sockobj_packages "$list")
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     sockobj_warn "not a Debian system; make sure these (or your system's equivalents) are installed:"
-    printf '  %s\n' "${SOCKOBJ_DEBIAN_PACKAGES[*]}" >&2
+    printf '  %s\n' "${wanted[*]}" >&2
     return 0
   fi
 
-  mapfile -t missing < <(sockobj_missing_packages)
+  mapfile -t missing < <(sockobj_missing_packages "$list")
   if [ "${#missing[@]}" -eq 0 ]; then
-    echo "all ${#SOCKOBJ_DEBIAN_PACKAGES[@]} packages are installed"
+    echo "all ${#wanted[@]} packages are installed"
     return 0
   fi
 
@@ -90,7 +115,7 @@ sockobj_install_deps () {
     apt-get -q -y -o DPkg::Lock::Timeout=300 --no-install-recommends \
     install "${missing[@]}"
 
-  mapfile -t missing < <(sockobj_missing_packages)
+  mapfile -t missing < <(sockobj_missing_packages "$list")
   if [ "${#missing[@]}" -ne 0 ]; then
     sockobj_die "still missing after apt-get install: ${missing[*]}"
   fi

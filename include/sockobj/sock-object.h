@@ -104,7 +104,12 @@ G_DECLARE_DERIVABLE_TYPE (SockObject, sock_object, SOCK, OBJECT, GObject)
  *
  * The asynchronous and main-loop operations of 1.2 are not virtual: they
  * are built on the primitives, as [class@Gio.InputStream]'s are. Each
- * virtual method added after 1.0 takes one slot of the reserved padding.
+ * asynchronous operation runs its primitive's system call, non-blocking,
+ * from the main loop; when a subclass overrides the method an operation
+ * stands on (see [method@Sock.Object.accept_async]), the override runs in
+ * a worker thread instead, so it still decides what the operation does.
+ * Each virtual method added after 1.0 takes one slot of the reserved
+ * padding.
  *
  * Since: 1.0
  */
@@ -472,5 +477,101 @@ gint64      sock_object_sendfile        (SockObject    *self,
                                          gint64         offset,
                                          gint64         count,
                                          GError       **error);
+
+/* The main loop (since 1.2). */
+
+typedef gboolean (*SockObjectSourceFunc) (SockObject   *socket,
+                                          GIOCondition  condition,
+                                          gpointer      user_data);
+
+SOCK_AVAILABLE_IN_1_2
+GSource    *sock_object_create_source   (SockObject           *self,
+                                         GIOCondition          condition,
+                                         GCancellable         *cancellable);
+SOCK_AVAILABLE_IN_1_2
+guint       sock_object_add_watch       (SockObject           *self,
+                                         GIOCondition          condition,
+                                         gint                  priority,
+                                         SockObjectSourceFunc  callback,
+                                         gpointer              user_data,
+                                         GDestroyNotify        notify);
+
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_accept_async    (SockObject           *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+SockObject *sock_object_accept_finish   (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GVariant            **address,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_connect_async   (SockObject           *self,
+                                         GVariant             *address,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_connect_finish  (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_recv_async      (SockObject           *self,
+                                         gsize                 bufsize,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+GBytes     *sock_object_recv_finish     (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_recvfrom_async  (SockObject           *self,
+                                         gsize                 bufsize,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+GBytes     *sock_object_recvfrom_finish (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GVariant            **address,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_send_async      (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_send_finish     (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_sendall_async   (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gboolean    sock_object_sendall_finish  (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+SOCK_AVAILABLE_IN_1_2
+void        sock_object_sendto_async    (SockObject           *self,
+                                         GBytes               *data,
+                                         gint                  flags,
+                                         GVariant             *address,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+SOCK_AVAILABLE_IN_1_2
+gssize      sock_object_sendto_finish   (SockObject           *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
 
 G_END_DECLS

@@ -103,4 +103,33 @@ test('datagrams with recvfrom()', () => {
     b.close();
 });
 
+test('recv_data() and recvfrom_data() give a Uint8Array in one call (1.2)', () => {
+    const s = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    s.bind(inet(LOOPBACK, 0));
+    s.listen(1);
+    const c = Sock.socket(Sock.AF_INET, Sock.SOCK_STREAM, 0);
+    c.connect(s.getsockname());
+    const [conn] = s.accept();
+    c.sendall(bytes('Hello, world'), 0);
+    const got = conn.recv_data(1024, 0);
+    assert(got instanceof Uint8Array, 'recv_data() returns a Uint8Array');
+    assertEqual(new TextDecoder().decode(got), 'Hello, world');
+    c.shutdown(Sock.SHUT_WR);
+    assertEqual(conn.recv_data(1024, 0).length, 0);
+    conn.close();
+    c.close();
+    s.close();
+
+    const a = Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM, 0);
+    const b = Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM, 0);
+    a.bind(inet(LOOPBACK, 0));
+    b.bind(inet(LOOPBACK, 0));
+    a.sendto(bytes('pong'), 0, b.getsockname());
+    const [data, addr] = b.recvfrom_data(64, 0);
+    assertEqual(new TextDecoder().decode(data), 'pong');
+    assertEqual(addr.print(false), a.getsockname().print(false));
+    a.close();
+    b.close();
+});
+
 system.exit(done());

@@ -197,9 +197,15 @@ class SocketModuleShapeTest(unittest.TestCase):
             client.connect(server.getsockname())
             conn, _ = server.accept()
             client.sendall(b'a line\n')
-            stream = conn.makefile('rb')
+            with conn.makefile('rb') as f:
+                self.assertIsInstance(f, io.BufferedReader)
+                self.assertEqual(f.readline(), b'a line\n')
+            client.sendall(b'another\n')
+            # The GIOStream itself, for GIO.
+            stream = conn.makefile_stream('rb')
+            self.assertIsInstance(stream, Gio.IOStream)
             data = Gio.DataInputStream.new(stream.get_input_stream())
-            self.assertEqual(data.read_line_utf8(None)[0], 'a line')
+            self.assertEqual(data.read_line_utf8(None)[0], 'another')
             stream.close(None)
             client.close()
             conn.close()
@@ -217,7 +223,7 @@ class SocketModuleShapeTest(unittest.TestCase):
                 s.bind((1234, 0))
 
     def test_errors_are_socket_error(self):
-        self.assertIs(Sock.error, GLib.Error)
+        self.assertIs(Sock.error, OSError)
         with Sock.socket() as server:
             server.bind(('127.0.0.1', 0))
             port = server.getsockname()[1]

@@ -21,6 +21,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,6 +293,320 @@ raw_wrap_fd (gint fd)
 {
   return FD_TO_SOCK (fd);
 }
+/* The asynchronous workloads' limit: one level-triggered epoll loop with
+ * non-blocking descriptors, what a careful C programmer writes by hand. A
+ * server connection echoes what it reads at once; a client sends its next
+ * message as soon as the echo of the last is complete. */
+
+typedef enum
+{
+  RAW_LISTENER,
+  RAW_SERVER,
+  RAW_CLIENT,
+} RawKind;
+
+typedef struct
+{
+  RawKind kind;
+  gint fd;
+  gboolean connecting;
+  guint round;
+  gsize got;
+} RawConn;
+
+typedef struct
+{
+  gint epfd;
+  RawConn listener;
+  gboolean nodelay;
+  gboolean holding;
+  guint connections;
+  guint rounds;
+  guint accepted;
+  guint connected;
+  guint finished;
+  guint server_closed;
+  GPtrArray *conns;
+  RawConn *clients;
+  gint64 start;
+} RawEcho;
+
+static void
+raw_epoll_add (RawEcho  *echo,
+               RawConn  *conn,
+               guint32   events)
+{
+  struct epoll_event event = { .events = events, .data.ptr = conn };
+
+  if (epoll_ctl (echo->epfd, EPOLL_CTL_ADD, conn->fd, &event) < 0)
+    bench_fail_errno ("epoll_ctl");
+}
+
+static void
+raw_send_all_now (gint          fd,
+                  const guint8 *data,
+                  gsize         size)
+{
+  while (size > 0)
+    {
+      gssize n = send (fd, data, size, MSG_NOSIGNAL);
+
+      if (n < 0)
+        {
+          if (errno == EINTR || errno == EAGAIN)
+            continue;
+          bench_fail_errno ("send");
+        }
+      data += n;
+      size -= n;
+    }
+}
+
+static void
+raw_start (RawEcho *echo)
+{
+  static const guint8 message[BENCH_ASYNC_MESSAGE];
+
+  echo->start = g_get_monotonic_time ();
+  for (guint i = 0; i < echo->connections; i++)
+    raw_send_all_now (echo->clients[i].fd, message, sizeof message);
+}
+
+static void
+raw_accept_all (RawEcho *echo)
+{
+  for (;;)
+    {
+      RawConn *conn;
+      gint fd = accept4 (echo->listener.fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+      if (fd < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN)
+            return;
+          bench_fail_errno ("accept4");
+        }
+      if (echo->nodelay)
+        raw_set_nodelay (fd);
+      conn = g_new0 (RawConn, 1);
+      conn->kind = RAW_SERVER;
+      conn->fd = fd;
+      g_ptr_array_add (echo->conns, conn);
+      raw_epoll_add (echo, conn, EPOLLIN);
+      echo->accepted++;
+    }
+}
+
+static void
+raw_event (RawEcho  *echo,
+           RawConn  *conn)
+{
+  static const guint8 message[BENCH_ASYNC_MESSAGE];
+  guint8 buffer[BENCH_ASYNC_BUFSIZE];
+  gssize n;
+
+  switch (conn->kind)
+    {
+    case RAW_LISTENER:
+      raw_accept_all (echo);
+      if (!echo->holding && echo->accepted == echo->connections &&
+          echo->connected == echo->connections)
+        raw_start (echo);
+      break;
+
+    case RAW_SERVER:
+      n = recv (conn->fd, buffer, sizeof buffer, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        break;
+      if (n < 0)
+        bench_fail_errno ("recv");
+      if (n == 0)
+        {
+          epoll_ctl (echo->epfd, EPOLL_CTL_DEL, conn->fd, NULL);
+          close (conn->fd);
+          conn->fd = -1;
+          echo->server_closed++;
+          break;
+        }
+      raw_send_all_now (conn->fd, buffer, n);
+      break;
+
+    case RAW_CLIENT:
+      if (conn->connecting)
+        {
+          struct epoll_event event = { .events = EPOLLIN, .data.ptr = conn };
+          gint err = 0;
+          socklen_t len = sizeof err;
+
+          if (getsockopt (conn->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0)
+            bench_fail ("a client's connect failed", NULL);
+          conn->connecting = FALSE;
+          if (epoll_ctl (echo->epfd, EPOLL_CTL_MOD, conn->fd, &event) < 0)
+            bench_fail_errno ("epoll_ctl");
+          if (echo->nodelay)
+            raw_set_nodelay (conn->fd);
+          if (++echo->connected == echo->connections && echo->accepted == echo->connections)
+            raw_start (echo);
+          break;
+        }
+      n = recv (conn->fd, buffer, BENCH_ASYNC_MESSAGE - conn->got, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        break;
+      if (n <= 0)
+        bench_fail ("a client lost its echo", NULL);
+      conn->got += n;
+      if (conn->got < BENCH_ASYNC_MESSAGE)
+        break;
+      conn->got = 0;
+      if (++conn->round == echo->rounds)
+        echo->finished++;
+      else
+        raw_send_all_now (conn->fd, message, sizeof message);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+raw_loop_once (RawEcho *echo)
+{
+  struct epoll_event events[256];
+  gint n = epoll_wait (echo->epfd, events, G_N_ELEMENTS (events), -1);
+
+  if (n < 0 && errno != EINTR)
+    bench_fail_errno ("epoll_wait");
+  for (gint i = 0; i < n; i++)
+    raw_event (echo, events[i].data.ptr);
+}
+
+static void
+raw_conn_free (gpointer data)
+{
+  RawConn *conn = data;
+
+  if (conn->fd >= 0)
+    close (conn->fd);
+  g_free (conn);
+}
+
+static RawEcho *
+raw_echo_new (BenchTransport  transport,
+              gpointer        local,
+              guint           connections)
+{
+  RawEcho *echo = g_new0 (RawEcho, 1);
+  const BenchAddr *addr = local;
+
+  echo->connections = connections;
+  echo->nodelay = transport == BENCH_TCP;
+  echo->conns = g_ptr_array_new_with_free_func (raw_conn_free);
+  echo->epfd = epoll_create1 (EPOLL_CLOEXEC);
+  if (echo->epfd < 0)
+    bench_fail_errno ("epoll_create1");
+
+  echo->listener.kind = RAW_LISTENER;
+  echo->listener.fd = socket (bench_transport_family (transport),
+                              SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (echo->listener.fd < 0)
+    bench_fail_errno ("socket");
+  if (bind (echo->listener.fd, (const struct sockaddr *) &addr->native, addr->native_len) < 0 ||
+      listen (echo->listener.fd, SOMAXCONN) < 0)
+    bench_fail_errno ("bind/listen");
+  raw_epoll_add (echo, &echo->listener, EPOLLIN);
+
+  return echo;
+}
+
+static void
+raw_echo_free (RawEcho *echo)
+{
+  close (echo->listener.fd);
+  g_ptr_array_unref (echo->conns);
+  close (echo->epfd);
+  g_free (echo);
+}
+
+static gdouble
+raw_async_echo (BenchTransport transport,
+                gpointer       local,
+                guint          connections,
+                guint          rounds)
+{
+  RawEcho *echo = raw_echo_new (transport, local, connections);
+  struct sockaddr_storage bound;
+  socklen_t bound_len = sizeof bound;
+  gint64 elapsed;
+
+  echo->rounds = rounds;
+  echo->clients = g_new0 (RawConn, connections);
+  if (getsockname (echo->listener.fd, (struct sockaddr *) &bound, &bound_len) < 0)
+    bench_fail_errno ("getsockname");
+
+  for (guint i = 0; i < connections; i++)
+    {
+      RawConn *client = &echo->clients[i];
+
+      client->kind = RAW_CLIENT;
+      client->fd = socket (bench_transport_family (transport),
+                           SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (client->fd < 0)
+        bench_fail_errno ("socket");
+      client->connecting = TRUE;
+      if (connect (client->fd, (const struct sockaddr *) &bound, bound_len) < 0 &&
+          errno != EINPROGRESS && errno != EAGAIN)
+        bench_fail_errno ("connect");
+      raw_epoll_add (echo, client, EPOLLOUT);
+    }
+
+  while (echo->finished < connections)
+    raw_loop_once (echo);
+  elapsed = g_get_monotonic_time () - echo->start;
+
+  for (guint i = 0; i < connections; i++)
+    {
+      epoll_ctl (echo->epfd, EPOLL_CTL_DEL, echo->clients[i].fd, NULL);
+      close (echo->clients[i].fd);
+    }
+  while (echo->server_closed < connections)
+    raw_loop_once (echo);
+
+  g_free (echo->clients);
+  raw_echo_free (echo);
+
+  return elapsed / 1e6;
+}
+
+static gpointer
+raw_idle_start (BenchTransport  transport,
+                gpointer        local,
+                gint           *listen_fd)
+{
+  RawEcho *echo = raw_echo_new (transport, local, G_MAXUINT);
+
+  echo->holding = TRUE;
+  *listen_fd = echo->listener.fd;
+  return echo;
+}
+
+static guint
+raw_idle_iterate (gpointer server)
+{
+  RawEcho *echo = server;
+
+  raw_loop_once (echo);
+  return echo->accepted;
+}
+
+static void
+raw_idle_stop (gpointer server)
+{
+  raw_echo_free (server);
+}
+
 
 /* raw-poll: a timeout by hand. ------------------------------------------- */
 
@@ -577,6 +892,10 @@ const BenchImpl bench_impl_raw = {
   .sendall = raw_sendall,
   .recv_into = raw_recv_into,
   RAW_OPS,
+  .async_echo = raw_async_echo,
+  .idle_start = raw_idle_start,
+  .idle_iterate = raw_idle_iterate,
+  .idle_stop = raw_idle_stop,
 };
 
 /* Only the calls the timeout workloads make wait on the deadline. */

@@ -144,7 +144,7 @@ def instructions(args):
 
 def fmt_median(row):
     value = float(row['median'])
-    return '%.0f' % value if row['unit'] == 'MiB/s' else '%.2f' % value
+    return '%.0f' % value if row['unit'] in ('MiB/s', 'bytes/connection') else '%.2f' % value
 
 
 def print_table(rows, instr):
@@ -174,6 +174,8 @@ def relative_cost(row):
 
 
 def write_plot(rows, data_path, script_path, svg_path):
+    # Memory is no time: raw's few bytes per connection would dwarf the rest.
+    rows = [r for r in rows if r['unit'] != 'bytes/connection']
     cases = []
     for r in rows:
         key = (r['workload'], r['transport'])
@@ -215,6 +217,72 @@ plot %(plots)s
             i + 2, colour)
            for i, (_, _, colour) in enumerate(PLOT_SERIES))})
     subprocess.run(['gnuplot', script_path], check=True)
+
+
+def read_loop_costs(path):
+    if not path or not os.path.exists(path):
+        return {}
+    return {r['cost']: float(r['ns']) for r in read_tsv(path)}
+
+
+def async_note(w, rows, args):
+    """Where the async echo stands against raw epoll, and why."""
+    costs = read_loop_costs(args.loop_costs)
+    echo = [r for r in rows if r['workload'].startswith('async-echo-')
+            and r['implementation'] == 'sockobj']
+    if not echo:
+        return
+    w('## The async workloads against raw epoll')
+    w('')
+    w('Each round trip of **async-echo** is four asynchronous operations (the client\'s '
+      'send and receive, the server\'s receive and send), and, as GIO\'s conventions '
+      'want, each is a `GTask` whose callback runs from the loop. The system calls are '
+      'raw\'s: per round trip two sends, two receives and, at N = 1, two polls (`strace '
+      '-c` on the workload; beyond N = 1 one poll serves many round trips). What '
+      'sockobj adds is user-space work in each operation.')
+    w('')
+    if costs:
+        w('Measured alone by `sockobj-bench --loop-costs` (one thread, an eventfd that '
+          'stays readable):')
+        w('')
+        w('| | ns |')
+        w('| --- | ---: |')
+        w('| `epoll_wait()`, one ready descriptor | %.0f |' % costs.get('epoll_wait', 0))
+        w('| `poll()`, one ready descriptor | %.0f |' % costs.get('poll', 0))
+        w('| `g_main_context_iteration()`, one ready fd source that may recurse, as '
+          'sockobj\'s are | %.0f |' % costs.get('iteration', 0))
+        w('| a `GTask`: new, returned from a dispatch, callback, freed | %.0f |'
+          % costs.get('gtask', 0))
+        w('')
+        w('A `GMainContext` iteration costs about what `epoll_wait()` does (a source '
+          'that may not recurse costs three more system calls per dispatch: GLib '
+          'removes and re-adds its descriptor and signals its wakeup eventfd each '
+          'time, which GIO\'s sources pay). The four tasks of a round trip cost '
+          '%.1f µs.' % (4 * costs.get('gtask', 0) / 1000))
+        w('')
+    lines = []
+    for r in echo:
+        raw = [x for x in rows if x['workload'] == r['workload'] and
+               x['transport'] == r['transport'] and x['implementation'] == 'raw']
+        if not raw or not r['target'] or 'FAIL' not in r['verdict'].split('/')[0]:
+            continue
+        gap = float(r['median']) - float(raw[0]['median'])
+        line = ('- %s over %s: %.2fx raw against a target of %s, %.1f µs per round trip '
+                'above raw' % (r['workload'], r['transport'], float(r['ratio_raw']),
+                               r['target'].split(',')[0].replace('<=', '≤'), gap))
+        if costs.get('gtask'):
+            tasks = 4 * costs['gtask'] / 1000
+            line += ('; the four GTasks account for %.1f µs of it, the rest (%.1f µs) is '
+                     'the library\'s own work in each operation and the allocation of '
+                     'each result'
+                     % (tasks, max(gap - tasks, 0)))
+        lines.append(line + '.')
+    if lines:
+        w('Targets missed:')
+        w('')
+        for line in lines:
+            w(line)
+        w('')
 
 
 def markdown(args, rows, instr, info):
@@ -293,6 +361,22 @@ def markdown(args, rows, instr, info):
       '**python-echo**: the seed\'s echo client and server, 20,000 round '
       'trips, with CPython\'s `socket`, with `Sock` through PyGObject, and with GIO '
       'through PyGObject (`GSocketConnection` streams).')
+    w('- **async-echo-N**: an echo server and N clients in one thread and one loop '
+      '(the thread-default `GMainContext`; for raw, one level-triggered `epoll` loop on '
+      'non-blocking descriptors), each client making round trips of 64 bytes one at a '
+      'time, 20,000 in all; timed from every connection being open to the last echo, '
+      'and divided by the round trips made (at N = 1 a round trip\'s latency, beyond '
+      'the loop\'s cost per message). sockobj: `accept_async`, and per connection '
+      '`recv_async` then `sendall_async` of the echo (clients: `connect_async`, '
+      '`send_async` and `recv_async`). GIO: a `GSocketService` whose `incoming` handler '
+      'reads with `g_input_stream_read_async` and echoes with '
+      '`g_output_stream_write_all_async` (clients from a `GSocketClient`). '
+      '**idle-connections**: 10,000 connections held by each async server with a read '
+      'of 1 KiB pending on each (GIO: the read buffer is the caller\'s, so each '
+      'connection has one; sockobj allocates it only once data arrives; raw shares '
+      'one), in bytes of resident memory per connection: a fresh process '
+      '(`sockobj-bench --idle`) reads its RSS before and after a forked child opens the '
+      'connections. Not plotted.')
     w('- Ratios are in the unit\'s own sense (a time ratio above 1 is slower, a rate ratio '
       'below 1 is slower). *vs base* is against raw, or for python-echo against CPython\'s '
       'socket module; *vs peer* is against GIO (or GIO from PyGObject), for sendfile '
@@ -315,6 +399,7 @@ def markdown(args, rows, instr, info):
         w('')
         w('python-echo was not run: %s' % args.python_skipped)
     w('')
+    async_note(w, rows, args)
     w('## Instructions per call')
     w('')
     if instr:
@@ -362,6 +447,7 @@ def main():
     parser.add_argument('--python-tsv')
     parser.add_argument('--python-skipped')
     parser.add_argument('--callgrind-dir')
+    parser.add_argument('--loop-costs')
     parser.add_argument('--calls', type=int, default=0)
     parser.add_argument('--reps', default='5')
     parser.add_argument('--command', required=True)

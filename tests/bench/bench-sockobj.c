@@ -17,6 +17,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <sockobj.h>
 
 #include "bench.h"
@@ -361,6 +363,307 @@ read_sendall_sendfile (BenchSock sock,
     }
 }
 
+/* The asynchronous workloads, written as the reference documents the
+ * calls: an accept_async() loop, and per connection a recv_async() whose
+ * callback starts the sendall_async() of the echo, whose callback starts
+ * the next recv_async(). */
+
+typedef struct _SoEcho SoEcho;
+
+typedef struct
+{
+  SoEcho *echo;
+  SockObject *sock;
+  guint round;
+  gsize got;
+  gboolean sent;
+} SoClient;
+
+struct _SoEcho
+{
+  SockObject *listener;
+  gboolean nodelay;
+  guint connections;
+  guint rounds;
+  guint accepted;
+  guint connected;
+  guint finished;
+  guint server_closed;
+  gboolean holding;          /* idle: keep connections, echo nothing */
+  GPtrArray *conns;
+  SoClient *clients;
+  GBytes *message;
+  gint64 start;
+};
+
+static void so_server_read (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+so_server_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  SockObject *conn = SOCK_OBJECT (source);
+  GError *error = NULL;
+
+  if (!sock_object_sendall_finish (conn, result, &error))
+    bench_fail ("sock_object_sendall_async", error);
+  sock_object_recv_async (conn, BENCH_ASYNC_BUFSIZE, 0, NULL, so_server_read, data);
+}
+
+static void
+so_server_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  SockObject *conn = SOCK_OBJECT (source);
+  SoEcho *echo = data;
+  GError *error = NULL;
+  GBytes *bytes = sock_object_recv_finish (conn, result, &error);
+
+  if (bytes == NULL)
+    {
+      /* The idle server's own close at the end. */
+      if (echo->holding && g_error_matches (error, SOCK_ERROR, EBADF))
+        {
+          g_error_free (error);
+          return;
+        }
+      bench_fail ("sock_object_recv_async", error);
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      echo->server_closed++;
+      sock_object_close (conn, NULL);
+    }
+  else
+    sock_object_sendall_async (conn, bytes, 0, NULL, so_server_written, echo);
+  g_bytes_unref (bytes);
+}
+
+static void so_start (SoEcho *echo);
+
+static void
+so_accepted (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  SoEcho *echo = data;
+  GError *error = NULL;
+  SockObject *conn = sock_object_accept_finish (echo->listener, result, NULL, &error);
+
+  if (conn == NULL && echo->holding && g_error_matches (error, SOCK_ERROR, EBADF))
+    {
+      g_error_free (error);
+      return;
+    }
+  if (conn == NULL)
+    bench_fail ("sock_object_accept_async", error);
+  if (echo->nodelay)
+    sockobj_set_nodelay (conn);
+  g_ptr_array_add (echo->conns, conn);
+  echo->accepted++;
+  sock_object_recv_async (conn, BENCH_ASYNC_BUFSIZE, 0, NULL, so_server_read, echo);
+  if (echo->holding || echo->accepted < echo->connections)
+    sock_object_accept_async (echo->listener, NULL, so_accepted, echo);
+  if (!echo->holding && echo->accepted == echo->connections &&
+      echo->connected == echo->connections)
+    so_start (echo);
+}
+
+static void so_client_round (SoClient *client);
+
+static void
+so_client_next (SoClient *client)
+{
+  if (!client->sent || client->got < BENCH_ASYNC_MESSAGE)
+    return;
+  if (++client->round == client->echo->rounds)
+    client->echo->finished++;
+  else
+    so_client_round (client);
+}
+
+static void
+so_client_sent (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  SoClient *client = data;
+  GError *error = NULL;
+
+  if (sock_object_send_finish (client->sock, result, &error) != BENCH_ASYNC_MESSAGE)
+    bench_fail ("sock_object_send_async", error);
+  client->sent = TRUE;
+  so_client_next (client);
+}
+
+static void
+so_client_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  SoClient *client = data;
+  GError *error = NULL;
+  GBytes *bytes = sock_object_recv_finish (client->sock, result, &error);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    bench_fail ("sock_object_recv_async (the echo)", error);
+  client->got += g_bytes_get_size (bytes);
+  g_bytes_unref (bytes);
+  if (client->got < BENCH_ASYNC_MESSAGE)
+    sock_object_recv_async (client->sock, BENCH_ASYNC_MESSAGE - client->got, 0, NULL,
+                            so_client_read, client);
+  else
+    so_client_next (client);
+}
+
+static void
+so_client_round (SoClient *client)
+{
+  client->got = 0;
+  client->sent = FALSE;
+  sock_object_send_async (client->sock, client->echo->message, 0, NULL, so_client_sent, client);
+  sock_object_recv_async (client->sock, BENCH_ASYNC_MESSAGE, 0, NULL, so_client_read, client);
+}
+
+static void
+so_start (SoEcho *echo)
+{
+  echo->start = g_get_monotonic_time ();
+  for (guint i = 0; i < echo->connections; i++)
+    so_client_round (&echo->clients[i]);
+}
+
+static void
+so_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  SoClient *client = data;
+  SoEcho *echo = client->echo;
+  GError *error = NULL;
+
+  if (!sock_object_connect_finish (client->sock, result, &error))
+    bench_fail ("sock_object_connect_async", error);
+  if (echo->nodelay)
+    sockobj_set_nodelay (client->sock);
+  echo->connected++;
+  if (echo->accepted == echo->connections && echo->connected == echo->connections)
+    so_start (echo);
+}
+
+static SoEcho *
+so_echo_new (BenchTransport transport,
+             gpointer       local,
+             guint          connections)
+{
+  SoEcho *echo = g_new0 (SoEcho, 1);
+  GError *error = NULL;
+
+  echo->connections = connections;
+  echo->nodelay = transport == BENCH_TCP;
+  echo->conns = g_ptr_array_new_with_free_func (g_object_unref);
+  echo->listener = sockobj_new_socket (transport);
+  if (!sock_object_bind (echo->listener, local, &error) ||
+      !sock_object_listen (echo->listener, SOMAXCONN, &error))
+    bench_fail ("sock_object_bind/listen", error);
+  sock_object_accept_async (echo->listener, NULL, so_accepted, echo);
+
+  return echo;
+}
+
+static void
+so_echo_free (SoEcho *echo)
+{
+  sock_object_close (echo->listener, NULL);
+  g_object_unref (echo->listener);
+  g_ptr_array_unref (echo->conns);
+  g_free (echo);
+}
+
+static gdouble
+sockobj_async_echo (BenchTransport transport,
+                    gpointer       local,
+                    guint          connections,
+                    guint          rounds)
+{
+  SoEcho *echo = so_echo_new (transport, local, connections);
+  g_autoptr(GVariant) address = NULL;
+  GError *error = NULL;
+  gint64 elapsed;
+
+  echo->rounds = rounds;
+  echo->message = g_bytes_new_take (g_malloc0 (BENCH_ASYNC_MESSAGE), BENCH_ASYNC_MESSAGE);
+  echo->clients = g_new0 (SoClient, connections);
+  address = sock_object_getsockname (echo->listener, &error);
+  if (address == NULL)
+    bench_fail ("sock_object_getsockname", error);
+
+  for (guint i = 0; i < connections; i++)
+    {
+      SoClient *client = &echo->clients[i];
+
+      client->echo = echo;
+      client->sock = sockobj_new_socket (transport);
+      sock_object_connect_async (client->sock, address, NULL, so_connected, client);
+    }
+
+  while (echo->finished < connections)
+    g_main_context_iteration (NULL, TRUE);
+  elapsed = g_get_monotonic_time () - echo->start;
+
+  /* The server sees each client's end of the stream and closes. */
+  for (guint i = 0; i < connections; i++)
+    {
+      sock_object_close (echo->clients[i].sock, NULL);
+      g_object_unref (echo->clients[i].sock);
+    }
+  while (echo->server_closed < connections)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_free (echo->clients);
+  g_bytes_unref (echo->message);
+  so_echo_free (echo);
+
+  return elapsed / 1e6;
+}
+
+static gpointer
+sockobj_idle_start (BenchTransport  transport,
+                    gpointer        local,
+                    gint           *listen_fd)
+{
+  SoEcho *echo = so_echo_new (transport, local, G_MAXUINT);
+
+  echo->holding = TRUE;
+  *listen_fd = sock_object_fileno (echo->listener);
+  return echo;
+}
+
+static guint
+sockobj_idle_iterate (gpointer server)
+{
+  SoEcho *echo = server;
+
+  g_main_context_iteration (NULL, TRUE);
+  return echo->accepted;
+}
+
+static void
+sockobj_idle_stop (gpointer server)
+{
+  SoEcho *echo = server;
+
+  /* Closing fails each pending read; let their callbacks run. */
+  for (guint i = 0; i < echo->conns->len; i++)
+    sock_object_close (g_ptr_array_index (echo->conns, i), NULL);
+  sock_object_close (echo->listener, NULL);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  so_echo_free (echo);
+}
+
 #define SOCKOBJ_OPS \
   .addr_new = sockobj_addr_new, \
   .addr_free = sockobj_addr_free, \
@@ -383,7 +686,11 @@ read_sendall_sendfile (BenchSock sock,
   .settimeout = sockobj_settimeout, \
   .unix_pair = sockobj_unix_pair, \
   .send_fd = sockobj_send_fd, \
-  .recv_fd = sockobj_recv_fd
+  .recv_fd = sockobj_recv_fd, \
+  .async_echo = sockobj_async_echo, \
+  .idle_start = sockobj_idle_start, \
+  .idle_iterate = sockobj_idle_iterate, \
+  .idle_stop = sockobj_idle_stop
 
 const BenchImpl bench_impl_sockobj = {
   .name = "sockobj",

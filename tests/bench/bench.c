@@ -10,6 +10,8 @@
  *
  * Usage: sockobj-bench [--quick] [--reps N] [--filter WORD,...] [--no-pin] [--tsv FILE]
  *        sockobj-bench --callgrind IMPL [--calls N] [--timeout SECONDS]
+ *        sockobj-bench --idle IMPL [--idle-transport tcp|unix] [--idle-connections N]
+ *        sockobj-bench --loop-costs [--calls N] [--tsv FILE]
  * tools/bench runs it and writes doc/performance.md.
  */
 
@@ -25,7 +27,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +57,8 @@ typedef struct
   guint  connect_cycles;
   guint  dgram_rounds;
   guint  fdpass_rounds;
+  guint  async_round_trips;
+  guint  idle_connections;
 } BenchParams;
 
 typedef struct _BenchWorkload BenchWorkload;
@@ -123,6 +132,19 @@ now_ns (void)
   clock_gettime (CLOCK_MONOTONIC, &ts);
 
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* Up to the hard limit: the async workloads hold thousands of sockets. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 static void
@@ -832,6 +854,357 @@ run_fdpass (const BenchImpl   *impl,
   return elapsed / 1e3 / rounds;
 }
 
+/* Workload: the async echo, in microseconds per round trip: N clients and
+ * the echo server on one loop (BenchImpl.async_echo), each client making
+ * its round trips one at a time; the figure is the time from every
+ * connection being open to the last echo, over all the round trips made.
+ * At N = 1 that is a round trip's latency; beyond, the loop's cost per
+ * message. */
+
+static gdouble
+run_async_echo (const BenchImpl   *impl,
+                BenchTransport     transport,
+                const BenchParams *params,
+                gdouble            scale,
+                guint              connections)
+{
+  guint rounds = MAX (1, scaled (params->async_round_trips, scale) / connections);
+  BenchAddr local;
+  gpointer local_obj;
+  gdouble seconds;
+
+  bench_addr_init_local (&local, transport);
+  local_obj = impl->addr_new (&local);
+  seconds = impl->async_echo (transport, local_obj, connections, rounds);
+  impl->addr_free (local_obj);
+  bench_addr_unlink (&local);
+
+  return seconds * 1e6 / ((gdouble) connections * rounds);
+}
+
+static gdouble
+run_async_echo_1 (const BenchImpl   *impl,
+                  BenchTransport     transport,
+                  const BenchParams *params,
+                  gdouble            scale)
+{
+  return run_async_echo (impl, transport, params, scale, 1);
+}
+
+static gdouble
+run_async_echo_100 (const BenchImpl   *impl,
+                    BenchTransport     transport,
+                    const BenchParams *params,
+                    gdouble            scale)
+{
+  return run_async_echo (impl, transport, params, scale, 100);
+}
+
+static gdouble
+run_async_echo_1000 (const BenchImpl   *impl,
+                     BenchTransport     transport,
+                     const BenchParams *params,
+                     gdouble            scale)
+{
+  return run_async_echo (impl, transport, params, scale, 1000);
+}
+
+/* Workload: idle connections held by an async echo server, in bytes of
+ * resident memory per connection. Each measurement runs in a fresh
+ * process (sockobj-bench --idle), so that no heap freed by an earlier
+ * workload hides what the connections take: the server is started, its
+ * RSS read, a forked child opens the connections (raw, blocking), the
+ * server accepts them all and keeps a read pending on each, and its RSS is
+ * read again. */
+
+static gchar *self_path;
+
+static gdouble
+run_idle (const BenchImpl   *impl,
+          BenchTransport     transport,
+          const BenchParams *params,
+          gdouble            scale)
+{
+  g_autofree gchar *count = g_strdup_printf ("%u", scaled (params->idle_connections, scale));
+  const gchar *argv[] = { self_path, "--idle", impl->name, "--idle-transport",
+                          transport_names[transport], "--idle-connections", count, NULL };
+  g_autofree gchar *out = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status;
+
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    bench_fail ("sockobj-bench --idle", error);
+
+  return g_ascii_strtod (out, NULL);
+}
+
+static gint64
+resident_bytes (void)
+{
+  g_autofree gchar *statm = NULL;
+  gchar **fields;
+  gint64 pages;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    bench_fail ("reading /proc/self/statm failed", NULL);
+  fields = g_strsplit (statm, " ", 3);
+  pages = g_ascii_strtoll (fields[1], NULL, 10);
+  g_strfreev (fields);
+
+  return pages * sysconf (_SC_PAGESIZE);
+}
+
+/* The clients of --idle, in a child process: @count connections, then
+ * wait until the parent closes @stop. */
+G_NORETURN static void
+idle_clients (const BenchAddr *bound,
+              guint            count,
+              gint             ready,
+              gint             stop)
+{
+  gchar byte = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      gint fd = socket (bound->native.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      if (fd < 0 || connect (fd, (const struct sockaddr *) &bound->native, bound->native_len) < 0)
+        {
+          perror ("sockobj-bench --idle: client");
+          _exit (1);
+        }
+    }
+  if (write (ready, &byte, 1) != 1 || read (stop, &byte, 1) < 0)
+    _exit (1);
+  _exit (0);
+}
+
+static int
+idle_main (const gchar *impl_name,
+           const gchar *transport_name,
+           guint        count)
+{
+  const BenchImpl *impls[] = { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj };
+  const BenchImpl *impl = NULL;
+  BenchTransport transport = BENCH_TCP;
+  g_autoptr(GError) error = NULL;
+  BenchAddr local, bound;
+  gpointer local_obj, server;
+  gint listen_fd, ready[2], stop[2], status;
+  gint64 before, after;
+  gchar byte;
+  pid_t pid;
+
+  for (guint i = 0; i < G_N_ELEMENTS (impls); i++)
+    if (g_str_equal (impls[i]->name, impl_name))
+      impl = impls[i];
+  if (impl == NULL)
+    bench_fail ("--idle takes raw, gio or sockobj", NULL);
+  if (g_strcmp0 (transport_name, "unix") == 0)
+    transport = BENCH_UNIX;
+
+  tmp_dir = g_dir_make_tmp ("sockobj-bench-XXXXXX", &error);
+  if (tmp_dir == NULL)
+    bench_fail ("g_dir_make_tmp", error);
+
+  bench_addr_init_local (&local, transport);
+  local_obj = impl->addr_new (&local);
+  server = impl->idle_start (transport, local_obj, &listen_fd);
+  impl->addr_free (local_obj);
+  bound.transport = transport;
+  bound.native_len = sizeof bound.native;
+  if (getsockname (listen_fd, (struct sockaddr *) &bound.native, &bound.native_len) < 0)
+    bench_fail_errno ("getsockname");
+
+  before = resident_bytes ();
+  if (pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (stop, O_CLOEXEC) < 0)
+    bench_fail_errno ("pipe2");
+  pid = fork ();
+  if (pid < 0)
+    bench_fail_errno ("fork");
+  if (pid == 0)
+    {
+      close (ready[0]);
+      close (stop[1]);
+      idle_clients (&bound, count, ready[1], stop[0]);
+    }
+  close (ready[1]);
+  close (stop[0]);
+
+  while (impl->idle_iterate (server) < count)
+    ;
+  after = resident_bytes ();
+
+  /* The clients are all connected by now; let them go. */
+  if (read (ready[0], &byte, 1) != 1)
+    bench_fail ("the idle clients failed", NULL);
+  close (stop[1]);
+  if (waitpid (pid, &status, 0) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    bench_fail ("the idle clients did not exit cleanly", NULL);
+  close (ready[0]);
+  impl->idle_stop (server);
+
+  bench_addr_unlink (&local);
+  g_rmdir (tmp_dir);
+  g_print ("%.1f\n", (gdouble) (after - before) / count);
+
+  return EXIT_SUCCESS;
+}
+
+/* The --loop-costs mode: what a GMainContext iteration and a GTask cost by
+ * themselves, against an epoll_wait(), to explain the async workloads'
+ * distance to raw. One thread, no socket: an eventfd that stays readable. */
+
+static gboolean
+loop_cost_dispatch (GSource     *source,
+                    GSourceFunc  callback,
+                    gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs loop_cost_funcs = { NULL, NULL, loop_cost_dispatch, NULL, NULL, NULL };
+
+static gboolean
+count_iteration (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  GTask *pending;
+  guint completed;
+} TaskChain;
+
+static void
+task_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  TaskChain *chain = data;
+
+  g_task_propagate_pointer (G_TASK (result), NULL);
+  chain->completed++;
+}
+
+/* Each dispatch completes the task made in the previous iteration (so GTask
+ * calls back at once, as it does for the async calls) and makes the next. */
+static gboolean
+chain_task (gpointer data)
+{
+  TaskChain *chain = data;
+
+  if (chain->pending != NULL)
+    {
+      g_task_return_pointer (chain->pending, NULL, NULL);
+      g_clear_object (&chain->pending);
+    }
+  chain->pending = g_task_new (NULL, NULL, task_done, chain);
+  return G_SOURCE_CONTINUE;
+}
+
+#define LOOP_COST_ROUNDS 7
+
+static gdouble
+loop_iterations_ns (GMainContext *context,
+                    gint          fd,
+                    GSourceFunc   func,
+                    gpointer      data,
+                    guint         iterations)
+{
+  GSource *source = g_source_new (&loop_cost_funcs, sizeof (GSource));
+  gint64 start, elapsed;
+
+  g_source_add_unix_fd (source, fd, G_IO_IN);
+  /* As sockobj's drivers: GLib then leaves the descriptor in its poll list
+   * during the dispatch, which otherwise costs three system calls. */
+  g_source_set_can_recurse (source, TRUE);
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, context);
+  for (guint i = 0; i < 1000; i++)
+    g_main_context_iteration (context, FALSE);
+
+  start = now_ns ();
+  for (guint i = 0; i < iterations; i++)
+    g_main_context_iteration (context, FALSE);
+  elapsed = now_ns () - start;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+  return (gdouble) elapsed / iterations;
+}
+
+static void
+run_loop_costs (guint        iterations,
+                const gchar *tsv_path)
+{
+  GMainContext *context = g_main_context_new ();
+  gint fd = eventfd (1, EFD_CLOEXEC | EFD_NONBLOCK);
+  gint epfd = epoll_create1 (EPOLL_CLOEXEC);
+  struct epoll_event event = { .events = EPOLLIN };
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  TaskChain chain = { NULL, 0 };
+  guint count = 0;
+  gdouble epoll_ns, poll_ns, iteration_ns, task_ns;
+  gint64 start;
+
+  if (fd < 0 || epfd < 0 || epoll_ctl (epfd, EPOLL_CTL_ADD, fd, &event) < 0)
+    bench_fail_errno ("eventfd/epoll");
+  g_main_context_push_thread_default (context);
+
+  /* The least of several rounds: other processes only ever add time. */
+  epoll_ns = poll_ns = iteration_ns = task_ns = G_MAXDOUBLE;
+  for (guint round = 0; round < LOOP_COST_ROUNDS; round++)
+    {
+      guint n = MAX (iterations / LOOP_COST_ROUNDS, 1);
+      gdouble chained;
+
+      start = now_ns ();
+      for (guint i = 0; i < n; i++)
+        if (epoll_wait (epfd, &event, 1, 0) != 1)
+          bench_fail ("epoll_wait saw nothing", NULL);
+      epoll_ns = MIN (epoll_ns, (gdouble) (now_ns () - start) / n);
+
+      start = now_ns ();
+      for (guint i = 0; i < n; i++)
+        if (poll (&pfd, 1, 0) != 1)
+          bench_fail ("poll saw nothing", NULL);
+      poll_ns = MIN (poll_ns, (gdouble) (now_ns () - start) / n);
+
+      iteration_ns = MIN (iteration_ns, loop_iterations_ns (context, fd, count_iteration,
+                                                            &count, n));
+      chained = loop_iterations_ns (context, fd, chain_task, &chain, n);
+      g_clear_object (&chain.pending);
+      task_ns = MIN (task_ns, chained - iteration_ns);
+    }
+
+  g_print ("epoll_wait, one ready descriptor:                  %7.0f ns\n", epoll_ns);
+  g_print ("poll, one ready descriptor:                        %7.0f ns\n", poll_ns);
+  g_print ("g_main_context_iteration, one ready fd source:     %7.0f ns "
+           "(%.0f ns more than epoll_wait)\n", iteration_ns, iteration_ns - epoll_ns);
+  g_print ("GTask: new, return from a dispatch, callback, free: %7.0f ns\n", task_ns);
+
+  if (tsv_path != NULL)
+    {
+      g_autofree gchar *tsv = g_strdup_printf ("cost\tns\nepoll_wait\t%.1f\npoll\t%.1f\n"
+                                               "iteration\t%.1f\ngtask\t%.1f\n",
+                                               epoll_ns, poll_ns, iteration_ns, task_ns);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_set_contents (tsv_path, tsv, -1, &error))
+        bench_fail ("writing the --loop-costs results", error);
+    }
+
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  close (fd);
+  close (epfd);
+}
+
 /* The table of workloads. */
 
 #define THREE_IMPLS { &bench_impl_raw, &bench_impl_gio, &bench_impl_sockobj, NULL }
@@ -864,6 +1237,17 @@ static const BenchWorkload workloads[] = {
     run_sendfile, 0.98, TRUE, "read-sendall" },
   { "fd-passing", "us/send+recv", FALSE, { BENCH_UNIX, BENCH_UNIX_DGRAM },
     { &bench_impl_raw, &bench_impl_sockobj, NULL }, run_fdpass, 1.10, FALSE, "" },
+  { "async-echo-1", "us/round-trip", FALSE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_async_echo_1, 1.25, TRUE },
+  { "async-echo-100", "us/round-trip", FALSE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_async_echo_100, 1.25, TRUE },
+  { "async-echo-1000", "us/round-trip", FALSE, { BENCH_TCP, BENCH_UNIX },
+    THREE_IMPLS, run_async_echo_1000, 0.0, TRUE },
+  /* TCP only: holding 10,000 connections takes half a minute per
+   * measurement, since the servers accept one connection per iteration of
+   * a loop that polls every connection held so far. */
+  { "idle-connections", "bytes/connection", FALSE, { BENCH_TCP, BENCH_TCP },
+    THREE_IMPLS, run_idle, 0.0, TRUE },
 };
 
 /* One (workload, transport) pair and its samples. */
@@ -1075,8 +1459,10 @@ run_all (const BenchParams *params,
       {
         BenchCase *c = &cases[n_cases];
 
-        /* A workload with one transport leaves the second unset. */
-        if (workloads[w].transports[t] == BENCH_N_TRANSPORTS)
+        /* A workload with one transport leaves the second unset, or names
+         * the first twice. */
+        if (workloads[w].transports[t] == BENCH_N_TRANSPORTS ||
+            (t == 1 && workloads[w].transports[1] == workloads[w].transports[0]))
           continue;
         if (filter != NULL && !filter_matches (filter, &workloads[w], workloads[w].transports[t]))
           continue;
@@ -1194,6 +1580,10 @@ main (int   argc,
   gchar *filter = NULL;
   gchar *tsv_path = NULL;
   gchar *callgrind = NULL;
+  gchar *idle = NULL;
+  gboolean loop_costs = FALSE;
+  gchar *idle_transport = NULL;
+  gint idle_connections = 10000;
   gint calls = 10000;
   gdouble timeout = -1;
   GOptionEntry entries[] = {
@@ -1214,6 +1604,15 @@ main (int   argc,
       "Loop count for --callgrind (default 10000)", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
       "For --callgrind: give both ends this timeout first", "SECONDS" },
+    { "loop-costs", 0, 0, G_OPTION_ARG_NONE, &loop_costs,
+      "Only measure a GMainContext iteration and a GTask against epoll_wait (--calls times)",
+      NULL },
+    { "idle", 0, 0, G_OPTION_ARG_STRING, &idle,
+      "Only measure the memory of idle connections (raw, gio or sockobj)", "IMPL" },
+    { "idle-transport", 0, 0, G_OPTION_ARG_STRING, &idle_transport,
+      "Transport for --idle: tcp (default) or unix", "NAME" },
+    { "idle-connections", 0, 0, G_OPTION_ARG_INT, &idle_connections,
+      "Connections for --idle (default 10000)", "N" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -1224,6 +1623,8 @@ main (int   argc,
     .connect_cycles = 2000,
     .dgram_rounds = 20000,
     .fdpass_rounds = 100000,
+    .async_round_trips = 20000,
+    .idle_connections = 10000,
   };
 
   context = g_option_context_new ("- raw sockets, GIO and sockobj side by side");
@@ -1242,6 +1643,20 @@ main (int   argc,
   /* Peers close mid-benchmark only on failure; report that, don't die. */
   signal (SIGPIPE, SIG_IGN);
   signal (SIGALRM, watchdog_fired);
+  raise_fd_limit ();
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (loop_costs)
+    {
+      run_loop_costs (calls, tsv_path);
+      return EXIT_SUCCESS;
+    }
+
+  if (idle != NULL)
+    {
+      alarm (WATCHDOG_SECS);
+      return idle_main (idle, idle_transport, MAX (idle_connections, 1));
+    }
   cpus_init ();
 
   if (callgrind != NULL)
@@ -1259,6 +1674,8 @@ main (int   argc,
       params.connect_cycles = 50;
       params.dgram_rounds = 300;
       params.fdpass_rounds = 300;
+      params.async_round_trips = 1000;
+      params.idle_connections = 200;
     }
 
   tmp_dir = g_dir_make_tmp ("sockobj-bench-XXXXXX", &error);

@@ -120,7 +120,32 @@ typedef struct
   void         (*sendfile)         (BenchSock        sock,
                                     gint             fd,
                                     gsize            count);
+
+  /* The asynchronous workloads, each in one thread and one loop: the
+   * thread-default GMainContext for GIO and sockobj, epoll for raw.
+   *
+   * async_echo: an echo server bound to @local and @connections clients,
+   * all on that loop; once every connection is open, each client makes
+   * @rounds round trips of BENCH_ASYNC_MESSAGE bytes, one at a time.
+   * Returns the seconds from then to the last echo. */
+  gdouble      (*async_echo)       (BenchTransport   transport,
+                                    gpointer         local,
+                                    guint            connections,
+                                    guint            rounds);
+  /* idle: an echo server bound to @local, whose listening descriptor goes
+   * to @listen_fd, that keeps a read of BENCH_ASYNC_BUFSIZE bytes pending
+   * on every connection it accepts. idle_iterate runs its loop once
+   * (waiting) and returns how many connections it holds. */
+  gpointer     (*idle_start)       (BenchTransport   transport,
+                                    gpointer         local,
+                                    gint            *listen_fd);
+  guint        (*idle_iterate)     (gpointer         server);
+  void         (*idle_stop)        (gpointer         server);
 } BenchImpl;
+
+/* The message of the async echo, and the read size of its servers. */
+#define BENCH_ASYNC_MESSAGE 64
+#define BENCH_ASYNC_BUFSIZE 1024
 
 extern const BenchImpl bench_impl_raw;
 extern const BenchImpl bench_impl_raw_poll;
