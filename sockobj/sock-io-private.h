@@ -130,6 +130,24 @@ _sock_io_wait_init (SockIOWait     *wait,
     }
 }
 
+/* The same for a data call made with the caller's @flags: a caller's own
+ * MSG_DONTWAIT means the call never waits, whatever settimeout() or
+ * SO_RCVTIMEO / SO_SNDTIMEO would have it do (as in CPython, where the
+ * kernel answers such a call at once). */
+static inline void
+_sock_io_wait_init_flags (SockIOWait     *wait,
+                          SockIOTimeouts *timeouts,
+                          gboolean        sending,
+                          gint            flags)
+{
+  _sock_io_wait_init (wait, timeouts, sending);
+  if (G_UNLIKELY (flags & MSG_DONTWAIT))
+    {
+      wait->mode = SOCK_IO_NONBLOCKING;
+      wait->poll_first = NULL;
+    }
+}
+
 /* One attempt at a system call on @fd; @dontwait is MSG_DONTWAIT when the
  * layer waits itself (to be passed where the call takes flags), else 0.
  * Returns what the call returns, -1 with errno set. */
@@ -226,9 +244,11 @@ _sock_io_try_plain (SockFdGuard     *guard,
 /* The rest of a socket method's call after _sock_io_try_plain(): the first
  * try's failure handled as the layer handles any (EINTR retried, ...), or,
  * when nothing was tried, the whole call with its wait fixed now. @wait is
- * filled in for the caller's error. */
+ * filled in for the caller's error; @flags are the call's (MSG_DONTWAIT:
+ * never wait). */
 gssize   _sock_io_after_try     (SockFdGuard     *guard,
                                  gboolean         sending,
+                                 gint             flags,
                                  SockIOWait      *wait,
                                  SockIOAttempt    attempt,
                                  gpointer         data,
@@ -239,6 +259,7 @@ static inline gssize
 _sock_io_call_continue (SockFdGuard     *guard,
                         SockIOTimeouts  *timeouts,
                         gboolean         sending,
+                        gint             flags,
                         SockIOWait      *wait,
                         SockIOAttempt    attempt,
                         gpointer         data,
@@ -246,18 +267,21 @@ _sock_io_call_continue (SockFdGuard     *guard,
                         gint            *errsv)
 {
   if (G_UNLIKELY (first_errsv != 0))
-    return _sock_io_after_try (guard, sending, wait, attempt, data, first_errsv, errsv);
+    return _sock_io_after_try (guard, sending, flags, wait, attempt, data, first_errsv,
+                               errsv);
 
-  _sock_io_wait_init (wait, timeouts, sending);
+  _sock_io_wait_init_flags (wait, timeouts, sending, flags);
   return _sock_io_run (guard, sending ? G_IO_OUT : G_IO_IN, wait, attempt, data, errsv);
 }
 
 /* A whole socket method's call: _sock_io_try_plain(), then
- * _sock_io_call_continue() when it did not do it. */
+ * _sock_io_call_continue() when it did not do it. @flags are the call's:
+ * with MSG_DONTWAIT it never waits. */
 static inline gssize
 _sock_io_call (SockFdGuard     *guard,
                SockIOTimeouts  *timeouts,
                gboolean         sending,
+               gint             flags,
                SockIOWait      *wait,
                SockIOAttempt    attempt,
                gpointer         data,
@@ -269,8 +293,8 @@ _sock_io_call (SockFdGuard     *guard,
   if (_sock_io_try_plain (guard, timeouts, sending, attempt, data, &n, &first_errsv))
     return n;
 
-  return _sock_io_call_continue (guard, timeouts, sending, wait, attempt, data, first_errsv,
-                                 errsv);
+  return _sock_io_call_continue (guard, timeouts, sending, flags, wait, attempt, data,
+                                 first_errsv, errsv);
 }
 
 G_END_DECLS

@@ -250,6 +250,7 @@ _sock_io_run_slow (SockFdGuard   *guard,
 gssize
 _sock_io_after_try (SockFdGuard   *guard,
                     gboolean       sending,
+                    gint           flags,
                     SockIOWait    *wait,
                     SockIOAttempt  attempt,
                     gpointer       data,
@@ -260,7 +261,9 @@ _sock_io_after_try (SockFdGuard   *guard,
   gssize n;
   gint fd;
 
-  wait->mode = SOCK_IO_KERNEL;
+  /* A caller's MSG_DONTWAIT: not even a descriptor made non-blocking
+   * meanwhile makes this call wait. */
+  wait->mode = (flags & MSG_DONTWAIT) ? SOCK_IO_NONBLOCKING : SOCK_IO_KERNEL;
   wait->expired = FALSE;
   wait->cancellable = NULL;
   wait->poll_first = NULL;

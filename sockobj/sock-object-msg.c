@@ -137,7 +137,7 @@ _sock_object_recvmsg_raw (SockObject               *self,
   call.control_size = control_size;
   call.flags = flags;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, recvmsg_attempt, &call,
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, flags, &wait, recvmsg_attempt, &call,
                      &errsv);
   if (G_UNLIKELY (n < 0))
     {
@@ -216,7 +216,7 @@ sock_object_real_sendmsg (SockObject   *self,
   if (!_sock_cmsg_encode (ancdata, &control, "sendmsg", error))
     return -1;
 
-  _sock_io_wait_init (&wait, GET_PRIV (self)->timeouts, TRUE);
+  _sock_io_wait_init_flags (&wait, GET_PRIV (self)->timeouts, TRUE, flags);
   n = _sock_object_sendmsg_raw (self, iov, n_buffers, &control, flags,
                                 address != NULL ? &storage : NULL, length, address, &wait,
                                 error);

@@ -620,11 +620,11 @@ _sock_object_recv_continue (SockObject  *self,
     }
 
   if (first_errsv != 0)
-    n = _sock_io_after_try (&priv->guard, FALSE, &wait, _sock_recv_attempt, &call, first_errsv,
-                            &errsv);
+    n = _sock_io_after_try (&priv->guard, FALSE, flags, &wait, _sock_recv_attempt, &call,
+                            first_errsv, &errsv);
   else
     {
-      _sock_io_wait_init (&wait, priv->timeouts, FALSE);
+      _sock_io_wait_init_flags (&wait, priv->timeouts, FALSE, flags);
       /* MSG_WAITALL cannot be asked of a non-blocking call: with only the
        * kernel's SO_RCVTIMEO, the kernel waits, as in CPython. */
       if ((flags & MSG_WAITALL) && wait.mode == SOCK_IO_POLL && wait.expired_errno == EAGAIN)
@@ -741,8 +741,8 @@ sock_object_real_recvfrom (SockObject  *self,
   call.size = bufsize;
   call.flags = flags;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recvfrom_attempt, &call,
-                   &errsv);
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, flags, &wait, _sock_recvfrom_attempt,
+                     &call, &errsv);
   if (n < 0)
     {
       g_free (call.buffer);
@@ -794,8 +794,8 @@ sock_object_real_recvfrom_into (SockObject  *self,
   call.size = size;
   call.flags = flags;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, &wait, _sock_recvfrom_attempt, &call,
-                     &errsv);
+  n = _sock_io_call (&priv->guard, priv->timeouts, FALSE, flags, &wait, _sock_recvfrom_attempt,
+                     &call, &errsv);
   if (G_UNLIKELY (n < 0))
     {
       _sock_object_set_io_error (self, error, errsv, &wait, "recvfrom_into");
@@ -845,8 +845,8 @@ _sock_object_send_continue (SockObject    *self,
   gssize n;
   gint errsv;
 
-  n = _sock_io_call_continue (&priv->guard, priv->timeouts, TRUE, &wait, _sock_send_attempt, &call,
-                              first_errsv, &errsv);
+  n = _sock_io_call_continue (&priv->guard, priv->timeouts, TRUE, flags, &wait,
+                              _sock_send_attempt, &call, first_errsv, &errsv);
   if (n < 0)
     _sock_object_set_io_error (self, error, errsv, &wait, "send");
 
@@ -983,8 +983,8 @@ sock_object_real_sendto (SockObject    *self,
   if (!_sock_object_to_native (self, address, &storage, &call.length, error))
     return -1;
 
-  n = _sock_io_call (&priv->guard, priv->timeouts, TRUE, &wait, _sock_sendto_attempt, &call,
-                   &errsv);
+  n = _sock_io_call (&priv->guard, priv->timeouts, TRUE, flags, &wait, _sock_sendto_attempt,
+                     &call, &errsv);
   if (n < 0)
     {
       g_autofree gchar *text = g_variant_print (address, FALSE);

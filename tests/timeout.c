@@ -713,6 +713,79 @@ test_rcvtimeo_waitall (void)
   test_assert_bytes_eq (bytes, "0123456789abcdefghij");
 }
 
+/* Each receive with MSG_DONTWAIT on an idle connection: EAGAIN at once. */
+static void
+assert_dontwait_receives (SockObject  *sock,
+                          const gchar *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) address = NULL;
+  guint8 buffer[16];
+  GInputVector vector = { buffer, sizeof buffer };
+  gint64 start = g_get_monotonic_time ();
+
+  g_test_message ("%s", what);
+
+  g_assert_null (sock_object_recv (sock, 16, MSG_DONTWAIT, &error));
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_recv_into (sock, buffer, sizeof buffer, MSG_DONTWAIT, &error),
+                   ==, -1);
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  g_assert_null (sock_object_recvfrom (sock, 16, MSG_DONTWAIT, &address, &error));
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_recvfrom_into (sock, buffer, sizeof buffer, MSG_DONTWAIT,
+                                              &address, &error), ==, -1);
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  g_assert_null (sock_object_recvmsg (sock, 16, 0, MSG_DONTWAIT, NULL, NULL, NULL, &error));
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sock_object_recvmsg_into (sock, &vector, 1, 0, MSG_DONTWAIT, NULL, NULL,
+                                             NULL, &error), ==, -1);
+  g_assert_error (error, SOCK_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  /* Six calls, none waiting out the 2 s timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 100 * 1000);
+}
+
+static void
+test_dontwait_never_waits (void)
+{
+  g_autoptr(SockObject) client = NULL;
+  g_autoptr(SockObject) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_test_summary ("Regression: a caller's MSG_DONTWAIT makes recv, recv_into, "
+                  "recvfrom, recvfrom_into, recvmsg and recvmsg_into fail with "
+                  "EAGAIN at once, on a socket with settimeout() and on one "
+                  "with SO_RCVTIMEO, as in CPython");
+
+  test_tcp_pair (&client, &server);
+  test_assert_ok (sock_object_settimeout (client, 2.0, &error), error);
+  assert_dontwait_receives (client, "settimeout(2)");
+
+  test_assert_ok (sock_object_settimeout (client, -1.0, &error), error);
+  set_kernel_timeout (client, SO_RCVTIMEO, 2000);
+  assert_dontwait_receives (client, "SO_RCVTIMEO 2 s");
+
+  /* Data that is there is still received. */
+  test_assert_ok (sock_object_sendall (server, (const guint8 *) "data", 4, 0, &error), error);
+  test_assert_ok (sock_object_settimeout (client, 2.0, &error), error);
+  bytes = sock_object_recv (client, 16, 0, &error);
+  g_assert_no_error (error);
+  test_assert_bytes_eq (bytes, "data");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -736,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/timeout/recv/fork-close", test_fork_close_does_not_wake_parent);
   g_test_add_func ("/timeout/close/releases-wakeup", test_waits_release_eventfd);
   g_test_add_func ("/timeout/recv/rcvtimeo-waitall", test_rcvtimeo_waitall);
+  g_test_add_func ("/timeout/recv/dontwait-never-waits", test_dontwait_never_waits);
 
   return g_test_run ();
 }
