@@ -1212,6 +1212,25 @@ test_precondition_error_set (void)
 
 /* Regressions of the I/O layer (issue 9) ------------------------------------ */
 
+/* Makes @listener (an AF_INET socket of a test subclass) listen on
+ * loopback, connects @client to it and returns its address. */
+static GVariant *
+connect_to_new_listener (SockObject *listener,
+                         SockObject *client)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *address;
+
+  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
+                  error);
+  test_assert_ok (sock_object_listen (listener, 1, &error), error);
+  address = sock_object_getsockname (listener, &error);
+  g_assert_no_error (error);
+  test_assert_ok (sock_object_connect (client, address, &error), error);
+
+  return address;
+}
+
 /* A subclass whose instance_init makes a socket of its own, as a Python
  * subclass's __init__ may. */
 typedef struct
@@ -1262,12 +1281,7 @@ test_accept_subclass_init_socket (void)
   listener = g_initable_new (test_helper_socket_get_type (), NULL, &error,
                              "family", AF_INET, NULL);
   g_assert_no_error (error);
-  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
-                  error);
-  test_assert_ok (sock_object_listen (listener, 1, &error), error);
-  address = sock_object_getsockname (listener, &error);
-  g_assert_no_error (error);
-  test_assert_ok (sock_object_connect (client, address, &error), error);
+  address = connect_to_new_listener (listener, client);
 
   conn = sock_object_accept (listener, NULL, &error);
   g_assert_no_error (error);
@@ -1385,12 +1399,7 @@ test_vfunc_chain_up_full (void)
   listener = g_initable_new (test_chain_socket_get_type (), NULL, &error, "family", AF_INET,
                              NULL);
   g_assert_no_error (error);
-  test_assert_ok (sock_object_bind (listener, g_variant_new ("(sq)", "127.0.0.1", 0), &error),
-                  error);
-  test_assert_ok (sock_object_listen (listener, 1, &error), error);
-  address = sock_object_getsockname (listener, &error);
-  g_assert_no_error (error);
-  test_assert_ok (sock_object_connect (client, address, &error), error);
+  address = connect_to_new_listener (listener, client);
   conn = sock_object_accept (listener, &peer, &error);
   g_assert_no_error (error);
   g_clear_pointer (&peer, g_variant_unref);
