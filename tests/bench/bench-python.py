@@ -15,7 +15,8 @@
 # and servers share one CPU, as in the C benchmark (see pin_self() in
 # bench.c for why). One run interleaves the three: every repetition visits
 # each transport and, within it, the implementations in an order rotated by
-# the repetition number. The figure reported is the median.
+# the repetition number. The figure reported is the median; a ratio is the
+# median of each repetition's ratio.
 #
 # Needs PyGObject; finds Sock-1.0 through GI_TYPELIB_PATH, the library
 # through LD_LIBRARY_PATH and the override through PYTHONPATH. Exits with
@@ -337,19 +338,26 @@ def main():
 
     rows = []
     for transport in TRANSPORTS:
-        medians = {i.name: statistics.median(samples[transport, i.name]) for i in impls}
-        base = medians['cpython-socket']
-        gio = medians['pygobject-gio']
+        def ratios(name, base):
+            # Each repetition's two samples were measured one after the
+            # other: the median of their ratios cancels the machine's drift
+            # between repetitions, which a ratio of two medians does not.
+            return [a / b for a, b in zip(samples[transport, name], samples[transport, base])]
+
         for impl in impls:
-            median = medians[impl.name]
+            median = statistics.median(samples[transport, impl.name])
+            base_ratios = ratios(impl.name, 'cpython-socket')
+            ratio_base = statistics.median(base_ratios)
             ratio_gio, target, verdict = '', '', ''
             if impl.name == 'pygobject-sockobj':
-                ratio_gio = '%.3f' % (median / gio)
-                target, verdict = judge(median / base, median / gio)
+                gio = statistics.median(ratios(impl.name, 'pygobject-gio'))
+                ratio_gio = '%.3f' % gio
+                target, verdict = judge(ratio_base, gio)
             rows.append(['python-echo', transport, impl.name, '%.4f' % median,
-                         'us/round-trip', 'lower', '%.4f' % (median / base), ratio_gio,
+                         'us/round-trip', 'lower', '%.4f' % ratio_base, ratio_gio,
                          target, verdict,
-                         ','.join('%.4f' % v for v in samples[transport, impl.name])])
+                         ','.join('%.4f' % v for v in samples[transport, impl.name]),
+                         ','.join('%.4f' % v for v in base_ratios)])
 
     print('\n%-12s %-9s %-18s %10s %-14s %10s %7s  %-24s %s' %
           ('workload', 'transport', 'implementation', 'median', 'unit',
@@ -363,7 +371,7 @@ def main():
     if args.tsv:
         with open(args.tsv, 'w') as f:
             f.write('workload\ttransport\timplementation\tmedian\tunit\tbetter\t'
-                    'ratio_raw\tratio_gio\ttarget\tverdict\tsamples\n')
+                    'ratio_raw\tratio_gio\ttarget\tverdict\tsamples\tratio_samples\n')
             for r in rows:
                 f.write('\t'.join(r) + '\n')
     return 0

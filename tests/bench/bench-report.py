@@ -24,6 +24,8 @@ INSTR_TARGET = 100
 # expires, compared with raw-poll (the same timeout done by hand).
 CALLGRIND_BLOCKING = ('raw', 'gio', 'sockobj')
 CALLGRIND_TIMEOUT = ('raw-poll-timeout', 'gio-timeout', 'sockobj-timeout')
+# The rows every other row of a workload is measured against.
+BASELINES = ('raw', 'cpython-socket')
 PLOT_SERIES = [
     # (column title, implementations plotted in that column, colour)
     ('raw-poll (timeout by hand)', ('raw-poll',), '#59a14f'),
@@ -76,9 +78,16 @@ def machine(outputs):
 
 
 def spread(row):
-    """The interquartile range over the median: how far to trust the median."""
-    values = [float(v) for v in row['samples'].split(',') if v]
-    median = float(row['median'])
+    """The interquartile range over the median: how far to trust a figure.
+
+    For a baseline, that of its samples; for the others, that of the ratios
+    to the baseline, one a repetition, which is what the verdict rests on."""
+    ratios = [float(v) for v in row.get('ratio_samples', '').split(',') if v]
+    if ratios and row['implementation'] not in BASELINES:
+        values = ratios
+    else:
+        values = [float(v) for v in row['samples'].split(',') if v]
+    median = statistics.median(values) if values else 0
     if len(values) < 2 or median == 0:
         return ''
     q1, _, q3 = statistics.quantiles(values, n=4)
@@ -311,7 +320,11 @@ def markdown(args, rows, instr, info):
       'repetition visits every case, and within a case the implementations in an order '
       'rotated by the repetition number, so drift affects all of them alike. One unrecorded '
       'pass at a quarter of the size warms up first. The figure is the median of %s '
-      'repetitions; *spread* is their interquartile range over the median.' % args.reps)
+      'repetitions. A ratio is the median of the repetitions\' ratios: in each '
+      'repetition the two implementations ran one right after the other, so the '
+      'machine\'s drift between repetitions cancels out, which it does not in a ratio '
+      'of two medians. *spread* is the interquartile range over the median of a '
+      'baseline\'s samples, and of the other rows\' ratios to their baseline.' % args.reps)
     w('- Time is `clock_gettime(CLOCK_MONOTONIC)` in the process. Loopback only: TCP on '
       '127.0.0.1 with `TCP_NODELAY` on both ends, AF_UNIX in a temporary directory, ports '
       'from binding port 0.')

@@ -1282,6 +1282,24 @@ median_of (const gdouble *values,
   return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
+/* The ratio of implementation @i to @base as the median of the ratios of
+ * each repetition's two samples, which were measured one right after the
+ * other: drift of the machine between repetitions cancels out, which it
+ * does not in a ratio of the two medians. The per-repetition ratios go to
+ * @ratios (@reps of them) for the spread. */
+static gdouble
+paired_ratio (const BenchCase *c,
+              guint            i,
+              guint            base,
+              guint            reps,
+              gdouble         *ratios)
+{
+  for (guint r = 0; r < reps; r++)
+    ratios[r] = c->samples[i][r] / c->samples[base][r];
+
+  return median_of (ratios, reps);
+}
+
 static gint
 impl_index (const BenchCase *c,
             const gchar     *name)
@@ -1356,7 +1374,7 @@ report (BenchCase   *cases,
       if (tsv == NULL)
         bench_fail_errno (tsv_path);
       fprintf (tsv, "workload\ttransport\timplementation\tmedian\tunit\tbetter\t"
-                    "ratio_raw\tratio_gio\tpeer\ttarget\tverdict\tsamples\n");
+                    "ratio_raw\tratio_gio\tpeer\ttarget\tverdict\tsamples\tratio_samples\n");
     }
 
   g_print ("\n%-21s %-10s %-17s %11s %-14s %9s %9s  %-28s %s\n",
@@ -1376,9 +1394,11 @@ report (BenchCase   *cases,
       for (guint i = 0; i < c->n_impls; i++)
         {
           const BenchImpl *impl = c->workload->impls[i];
-          gdouble ratio_raw = c->median[i] / c->median[raw];
+          gdouble raw_ratios[MAX_REPS];
+          gdouble gio_ratios[MAX_REPS];
+          gdouble ratio_raw = paired_ratio (c, i, raw, reps, raw_ratios);
           /* Not every workload has a GIO row. */
-          gdouble ratio_gio = gio >= 0 ? c->median[i] / c->median[gio] : NAN;
+          gdouble ratio_gio = gio >= 0 ? paired_ratio (c, i, gio, reps, gio_ratios) : NAN;
           g_autoptr(GString) target = g_string_new (NULL);
           g_autoptr(GString) verdict = g_string_new (NULL);
           g_autofree gchar *gio_text = NULL;
@@ -1402,6 +1422,9 @@ report (BenchCase   *cases,
                        verdict->str);
               for (guint r = 0; r < reps; r++)
                 fprintf (tsv, "%s%.4f", r > 0 ? "," : "", c->samples[i][r]);
+              fputc ('\t', tsv);
+              for (guint r = 0; r < reps; r++)
+                fprintf (tsv, "%s%.4f", r > 0 ? "," : "", raw_ratios[r]);
               fputc ('\n', tsv);
             }
         }
