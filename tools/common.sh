@@ -23,6 +23,9 @@ SOCKOBJ_CHECK_PACKAGES=(
   gjs valac
   # CPython's Lib/test/test_socket.py, run against the override.
   libpython3.11-testsuite
+  # gi.overrides._sock, the override's calls per message in C (optional
+  # for a build, which falls back to PyGObject's calls; tested both ways).
+  python3-dev python-gi-dev
   # The API reference (-Ddocumentation=true).
   gi-docgen
   # TLS over makefile() streams, and a peer to test it against.

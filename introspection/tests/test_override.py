@@ -55,6 +55,105 @@ class LoadingTest(unittest.TestCase):
         s.close()
 
 
+class FastCallsTest(unittest.TestCase):
+    """gi.overrides._sock: recv, send and sendall in C (sock-fast.c).
+
+    meson runs this file with the module (SOCK_TEST_EXPECT_FAST=1 where it
+    was built) and without it (SOCK_PYTHON_NO_FAST=1); the other tests
+    check that both behave alike."""
+
+    def setUp(self):
+        self.override = sys.modules['gi.overrides.Sock']
+        self.fast = self.override._fast
+
+    def test_loaded_as_built(self):
+        if os.environ.get('SOCK_PYTHON_NO_FAST'):
+            self.assertIsNone(self.fast)
+        elif os.environ.get('SOCK_TEST_EXPECT_FAST'):
+            self.assertIsNotNone(self.fast, 'gi.overrides._sock was built but not loaded')
+            self.assertIs(self.override._recv_data, self.fast.recv)
+
+    def require_fast(self):
+        if self.fast is None:
+            self.skipTest('gi.overrides._sock is not in use in this run')
+
+    def test_round_trip(self):
+        self.require_fast()
+        a, b = Sock.socketpair()
+        with a, b:
+            self.assertEqual(self.fast.send(a, b'abc', 0), 3)
+            self.assertIsNone(self.fast.sendall(a, bytearray(b'def'), 0))
+            self.assertEqual(self.fast.sendall(a, memoryview(b'xghi')[1:], 0), None)
+            self.assertEqual(self.fast.recv(b, 2, 0), b'ab')
+            self.assertEqual(self.fast.recv(b, 1024, Sock.MSG_PEEK), b'cdefghi')
+            self.assertEqual(self.fast.recv(b, 1024, 0), b'cdefghi')
+            self.assertEqual(self.fast.recv(b, 0, 0), b'')
+            # A buffer larger than the stack copy, and its unused tail.
+            a.sendall(b'x' * 100000)
+            got = b''
+            while len(got) < 100000:
+                got += self.fast.recv(b, 1 << 20, 0)
+            self.assertEqual(got, b'x' * 100000)
+            a.close()
+            self.assertEqual(self.fast.recv(b, 10, 0), b'')
+
+    def test_bad_arguments(self):
+        self.require_fast()
+        a, b = Sock.socketpair()
+        with a, b:
+            for call, args, exc in (
+                    (self.fast.recv, (object(), 1, 0), TypeError),
+                    (self.fast.recv, (GLib.Variant('i', 1), 1, 0), TypeError),
+                    (self.fast.recv, (Gio.Cancellable(), 1, 0), TypeError),
+                    (self.fast.recv, (b, -1, 0), OverflowError),
+                    (self.fast.recv, (b, 'x', 0), TypeError),
+                    (self.fast.recv, (b, 1, 1 << 40), OverflowError),
+                    (self.fast.recv, (b, 1), TypeError),
+                    (self.fast.send, (a, 'text', 0), TypeError),
+                    (self.fast.send, (a, 5, 0), TypeError),
+                    (self.fast.send, (a, b'x', None), TypeError),
+                    (self.fast.sendall, (a, None, 0), TypeError),
+                    (self.fast.sendall, (None, b'x', 0), TypeError)):
+                with self.subTest(call=call.__name__, args=args):
+                    self.assertRaises(exc, call, *args)
+            # Nothing was sent or lost by the refused calls.
+            self.assertEqual(a.send(b'ok'), 2)
+            self.assertEqual(b.recv(10), b'ok')
+
+    def test_errors_are_the_override_errors(self):
+        # Through the methods: the GLib.Error the module raises becomes the
+        # OSError subclass, as PyGObject's does.
+        a, b = Sock.socketpair()
+        with a, b:
+            b.setblocking(False)
+            with self.assertRaises(BlockingIOError) as cm:
+                b.recv(10)
+            self.assertIsInstance(cm.exception, GLib.Error)
+            self.assertEqual(cm.exception.errno, errno.EAGAIN)
+            b.close()
+            with self.assertRaises(OSError) as cm:
+                b.recv(10)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            a.shutdown(Sock.SHUT_WR)
+            with self.assertRaises(BrokenPipeError):
+                a.send(b'x')
+            with self.assertRaises(BrokenPipeError):
+                a.sendall(b'x' * 10)
+
+    def test_releases_the_interpreter_lock(self):
+        # A recv() blocked in C lets another Python thread run and answer.
+        import threading
+        a, b = Sock.socketpair()
+        with a, b:
+            b.settimeout(TIMEOUT)
+            answered = threading.Timer(0.05, a.sendall, (b'late',))
+            answered.start()
+            try:
+                self.assertEqual(b.recv(10), b'late')
+            finally:
+                answered.join()
+
+
 class SocketModuleShapeTest(unittest.TestCase):
 
     def test_defaults(self):

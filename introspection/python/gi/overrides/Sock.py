@@ -533,12 +533,24 @@ def _wrap_vfunc(cls, name, func):
 
 # The socket object -----------------------------------------------------------
 
-# The C calls of the hot paths, looked up once.
+# The C calls of the hot paths, looked up once. recv, send and sendall go
+# through gi.overrides._sock (sock-fast.c) where it was built: the same C
+# functions without PyGObject's generic invoke, which costs as much as the
+# system call for a small message. SOCK_PYTHON_NO_FAST=1 makes the override
+# use PyGObject's calls, as it does without the module.
 _recv_data = _Plain.recv_data
 _recvfrom_data = _Plain.recvfrom_data
 _send = _Plain.send
 _sendall = _Plain.sendall
 _sendto = _Plain.sendto
+_fast = None
+if not os.environ.get('SOCK_PYTHON_NO_FAST'):
+    try:
+        from gi.overrides import _sock as _fast
+    except ImportError:
+        pass
+if _fast is not None:
+    _recv_data, _send, _sendall = _fast.recv, _fast.send, _fast.sendall
 
 
 class Object(Sock.Object):

@@ -1,0 +1,217 @@
+/* sock-fast.c: gi.overrides._sock, the override's calls per message in C
+ *
+ * Copyright 2026 The sockobj authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The override (Sock.py) reaches the library through PyGObject, whose
+ * generic invoke costs about a microsecond a call: as much as the system
+ * call itself for a small message, which made the seed's echo through
+ * the override 1.15-1.20x CPython's socket module. The calls a program
+ * makes once per message, recv(), send() and sendall(), come here
+ * instead: the same public C functions PyGObject would call
+ * (sock_object_recv_data(), sock_object_send(), sock_object_sendall()),
+ * with the same dispatch to a subclass's vfuncs, the interpreter lock
+ * released around them as PyGObject releases it, and a failure raised as
+ * the GLib.Error PyGObject would raise (pyg_error_check()), which the
+ * override turns into its OSError as for every other call. Arguments
+ * arrive already checked by the override; what it does not check (an
+ * object that is not a Sock.Object, a size or flags out of range) raises
+ * TypeError or OverflowError here, never reaches C.
+ *
+ * The override works without this module (it falls back to PyGObject's
+ * calls) and the tests run both ways (SOCK_PYTHON_NO_FAST=1).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pygobject.h>
+
+#include <sockobj.h>
+
+/* The SockObject a Python argument wraps, or NULL with TypeError set. */
+static SockObject *
+sock_from_py (PyObject *arg)
+{
+  GObject *object;
+
+  if (!PyObject_TypeCheck (arg, &PyGObject_Type) ||
+      (object = pygobject_get (arg)) == NULL ||
+      !SOCK_IS_OBJECT (object))
+    {
+      PyErr_Format (PyExc_TypeError, "a Sock.Object is required, not %.200s",
+                    Py_TYPE (arg)->tp_name);
+      return NULL;
+    }
+  return SOCK_OBJECT (object);
+}
+
+/* A C int from a Python int, or -1 with OverflowError/TypeError set. */
+static gboolean
+flags_from_py (PyObject *arg,
+               gint     *flags)
+{
+  long value = PyLong_AsLong (arg);
+
+  if (value == -1 && PyErr_Occurred ())
+    return FALSE;
+  if (value < G_MININT || value > G_MAXINT)
+    {
+      PyErr_SetString (PyExc_OverflowError, "flags out of range for a C int");
+      return FALSE;
+    }
+  *flags = (gint) value;
+  return TRUE;
+}
+
+/* Raises @error (which the call failed with) as PyGObject would, and
+ * returns NULL for the caller to return. */
+static PyObject *
+raise_error (GError *error)
+{
+  /* The library never fails without an error; if it ever did, this is
+   * still an exception rather than a NULL return with none set. */
+  if (!pyg_error_check (&error))
+    PyErr_SetString (PyExc_SystemError, "sockobj: a call failed without an error");
+  return NULL;
+}
+
+static gboolean
+check_nargs (Py_ssize_t   nargs,
+             const gchar *name)
+{
+  if (nargs == 3)
+    return TRUE;
+  PyErr_Format (PyExc_TypeError, "%s() takes 3 arguments (%zd given)", name, nargs);
+  return FALSE;
+}
+
+/* recv(sock, bufsize, flags) -> bytes */
+static PyObject *
+fast_recv (PyObject         *module,
+           PyObject *const  *args,
+           Py_ssize_t        nargs)
+{
+  SockObject *self;
+  GError *error = NULL;
+  gsize bufsize;
+  gsize length = 0;
+  guint8 *data;
+  PyObject *result;
+  gint flags;
+
+  if (!check_nargs (nargs, "recv") ||
+      (self = sock_from_py (args[0])) == NULL)
+    return NULL;
+  bufsize = PyLong_AsSize_t (args[1]);
+  if (bufsize == (gsize) -1 && PyErr_Occurred ())
+    return NULL;
+  if (!flags_from_py (args[2], &flags))
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  data = sock_object_recv_data (self, bufsize, flags, &length, &error);
+  Py_END_ALLOW_THREADS
+
+  if (data == NULL)
+    return raise_error (error);
+  result = PyBytes_FromStringAndSize ((const char *) data, (Py_ssize_t) length);
+  g_free (data);
+  return result;
+}
+
+/* The bytes-like args[1] of send() and sendall(), with the object and
+ * flags, or FALSE with an exception set. */
+static gboolean
+send_args (PyObject *const  *args,
+           Py_ssize_t        nargs,
+           const gchar      *name,
+           SockObject      **self,
+           Py_buffer        *view,
+           gint             *flags)
+{
+  if (!check_nargs (nargs, name) ||
+      (*self = sock_from_py (args[0])) == NULL ||
+      !flags_from_py (args[2], flags))
+    return FALSE;
+  return PyObject_GetBuffer (args[1], view, PyBUF_SIMPLE) == 0;
+}
+
+/* send(sock, data, flags) -> int */
+static PyObject *
+fast_send (PyObject         *module,
+           PyObject *const  *args,
+           Py_ssize_t        nargs)
+{
+  SockObject *self;
+  GError *error = NULL;
+  Py_buffer view;
+  gssize sent;
+  gint flags;
+
+  if (!send_args (args, nargs, "send", &self, &view, &flags))
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  sent = sock_object_send (self, view.buf, (gsize) view.len, flags, &error);
+  Py_END_ALLOW_THREADS
+
+  PyBuffer_Release (&view);
+  if (sent < 0)
+    return raise_error (error);
+  return PyLong_FromSsize_t (sent);
+}
+
+/* sendall(sock, data, flags) -> None */
+static PyObject *
+fast_sendall (PyObject         *module,
+              PyObject *const  *args,
+              Py_ssize_t        nargs)
+{
+  SockObject *self;
+  GError *error = NULL;
+  Py_buffer view;
+  gboolean ok;
+  gint flags;
+
+  if (!send_args (args, nargs, "sendall", &self, &view, &flags))
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  ok = sock_object_sendall (self, view.buf, (gsize) view.len, flags, &error);
+  Py_END_ALLOW_THREADS
+
+  PyBuffer_Release (&view);
+  if (!ok)
+    return raise_error (error);
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef fast_methods[] = {
+  { "recv", (PyCFunction) (void (*) (void)) fast_recv, METH_FASTCALL,
+    "recv(sock, bufsize, flags) -> bytes: sock_object_recv_data()" },
+  { "send", (PyCFunction) (void (*) (void)) fast_send, METH_FASTCALL,
+    "send(sock, data, flags) -> int: sock_object_send()" },
+  { "sendall", (PyCFunction) (void (*) (void)) fast_sendall, METH_FASTCALL,
+    "sendall(sock, data, flags): sock_object_sendall()" },
+  { NULL, NULL, 0, NULL },
+};
+
+static struct PyModuleDef fast_module = {
+  PyModuleDef_HEAD_INIT,
+  .m_name = "gi.overrides._sock",
+  .m_doc = "The Sock override's calls per message, in C.",
+  .m_size = -1,
+  .m_methods = fast_methods,
+};
+
+PyMODINIT_FUNC PyInit__sock (void);
+
+PyMODINIT_FUNC
+PyInit__sock (void)
+{
+  /* PyGObject's C API: the version the override is written for. */
+  if (pygobject_init (3, 42, 0) == NULL)
+    return NULL;
+  return PyModule_Create (&fast_module);
+}
