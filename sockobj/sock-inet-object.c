@@ -116,9 +116,5 @@ sock_inet_object_new (gint     family,
       return NULL;
     }
 
-  return g_initable_new (SOCK_TYPE_INET_OBJECT, NULL, error,
-                         "family", family,
-                         "socket-type", type,
-                         "proto", proto,
-                         NULL);
+  return _sock_object_new_created (SOCK_TYPE_INET_OBJECT, family, type, proto, error);
 }

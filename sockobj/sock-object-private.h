@@ -27,6 +27,7 @@ typedef struct
   gint type;
   gint proto;
   gboolean adopted;           /* the descriptor came from accept() or fromfd() */
+  gboolean created;           /* family, type and proto came from the library's creator */
   gint64 adopted_timeout;     /* its mode, from accept(), or -2: ask */
   gboolean adopted_load_kernel;
   gboolean cache_addresses;   /* the family's hooks are the library's own */
@@ -202,6 +203,16 @@ SockObject *_sock_object_new_for_fd_full (GType         gtype,
                                           gint          proto,
                                           gint64        timeout,
                                           gboolean      load_kernel);
+
+/* A new socket object of @gtype, a SockObject subclass, with a new socket
+ * of @family (-1: the class's default), @type and @proto; what
+ * sock_socket() and the family classes' constructors return: NULL with
+ * @error set when the socket cannot be made. */
+gpointer    _sock_object_new_created     (GType         gtype,
+                                          gint          family,
+                                          gint          type,
+                                          gint          proto,
+                                          GError      **error);
 
 /* For the family classes' instance_init: the family a socket of the class
  * gets when none (or -1) is given. */

@@ -78,11 +78,7 @@ sock_socket (gint     family,
   if ((gtype = type_for_family_or_error (family, "socket", error)) == G_TYPE_INVALID)
     return NULL;
 
-  return g_initable_new (gtype, NULL, error,
-                         "family", family,
-                         "socket-type", type,
-                         "proto", proto,
-                         NULL);
+  return _sock_object_new_created (gtype, family, type, proto, error);
 }
 
 /* Reads an int option of @fd into @value; FALSE with @error set. */

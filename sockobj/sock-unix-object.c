@@ -173,9 +173,5 @@ sock_unix_object_new (gint     type,
 {
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return g_initable_new (SOCK_TYPE_UNIX_OBJECT, NULL, error,
-                         "family", AF_UNIX,
-                         "socket-type", type,
-                         "proto", proto,
-                         NULL);
+  return _sock_object_new_created (SOCK_TYPE_UNIX_OBJECT, AF_UNIX, type, proto, error);
 }
