@@ -58,24 +58,6 @@ wait_for (Waiter *waiter)
     g_main_context_iteration (context, TRUE);
 }
 
-/* Runs the context for @ms milliseconds. */
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static GBytes *
 bytes_of (const gchar *text)
 {
@@ -151,7 +133,7 @@ test_recv_basic (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
   g_assert_false (waiter.done);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
 
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "hello", 5, 0, &error),
@@ -226,7 +208,7 @@ test_recv_nonblocking_socket (void)
   pair_init (&pair);
   test_assert_ok (sock_object_setblocking (pair.server, FALSE, &error), error);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "x", 1, 0, &error), error);
   wait_for (&waiter);
@@ -286,7 +268,7 @@ test_send_broken_pipe (void)
       if (sock_object_send_finish (pair.client, waiter.result, &error) < 0)
         break;
       waiter_clear (&waiter);
-      spin (5);
+      test_spin (5);
     }
   g_assert_nonnull (error);
   g_assert_true (error->domain == SOCK_ERROR);
@@ -879,7 +861,7 @@ test_connect_timeout_resolving (void)
   test_assert_sock_error (error, ETIMEDOUT);
   g_assert_cmpint (elapsed, >=, 199000);
   /* The resolver's answer (cancelled) comes and is ignored. */
-  spin (20);
+  test_spin (20);
 
   g_resolver_set_default (previous);
   waiter_clear (&waiter);
@@ -913,7 +895,7 @@ test_recv_cancel (void)
   assert_cancelled (error);
   g_clear_error (&error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   left = drain (pair.server);
   g_assert_cmpstr (left, ==, "one");
   g_clear_pointer (&left, g_free);
@@ -921,7 +903,7 @@ test_recv_cancel (void)
   /* During: the wait ends; data sent afterwards is not taken. */
   g_cancellable_reset (cancellable);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_assert_false (waiter.done);
   g_cancellable_cancel (cancellable);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "two", 3, 0, &error), error);
@@ -930,7 +912,7 @@ test_recv_cancel (void)
   assert_cancelled (error);
   g_clear_error (&error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   left = drain (pair.server);
   g_assert_cmpstr (left, ==, "two");
   g_clear_pointer (&left, g_free);
@@ -971,7 +953,7 @@ test_recv_cancel_thread (void)
 
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   cancel_in_thread (cancellable);
   wait_for (&waiter);
   g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
@@ -1011,7 +993,7 @@ test_recvfrom_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_recvfrom_async (b, 64, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_cancellable_cancel (cancellable);
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "kept", 4, 0, b_address, &error),
                    ==, 4);
@@ -1061,7 +1043,7 @@ test_accept_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_accept_async (listener, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_cancellable_cancel (cancellable);
   test_assert_ok (sock_object_connect (client, address, &error), error);
   wait_for (&waiter);
@@ -1122,7 +1104,7 @@ test_connect_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_connect_async (second, address, cancellable, on_ready, &waiter);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
   g_cancellable_cancel (cancellable);
   wait_for (&waiter);
@@ -1164,7 +1146,7 @@ test_connect_cancel_resolving (void)
   assert_cancelled (error);
 
   waiter_clear (&waiter);
-  spin (20);
+  test_spin (20);
   test_watchdog_disarm ();
 }
 
@@ -1190,7 +1172,7 @@ test_send_cancel (void)
   assert_cancelled (error);
   g_clear_error (&error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   got = drain (pair.server);
   g_assert_cmpstr (got, ==, "");
   g_clear_pointer (&got, g_free);
@@ -1202,7 +1184,7 @@ test_send_cancel (void)
   g_assert_cmpint (sock_object_send_finish (pair.client, waiter.result, &error), ==, 4);
   g_assert_no_error (error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   got = drain (pair.server);
   g_assert_cmpstr (got, ==, "sent");
 
@@ -1225,7 +1207,7 @@ test_send_cancel (void)
       }
     g_cancellable_reset (cancellable);
     sock_object_send_async (pair.client, marked, 0, cancellable, on_ready, &waiter);
-    spin (20);
+    test_spin (20);
     g_assert_false (waiter.done);
     g_cancellable_cancel (cancellable);
     wait_for (&waiter);
@@ -1356,7 +1338,7 @@ test_recv_close_pending (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &reading);
   sock_object_sendall_async (pair.server, big, 0, NULL, on_ready, &writing);
-  spin (20);
+  test_spin (20);
   g_assert_false (reading.done || writing.done);
 
   g_object_weak_ref (G_OBJECT (pair.server), weak_notify_flag, &finalized);
@@ -1401,7 +1383,7 @@ test_recv_close_pending (void)
   /* The results held the last references. */
   waiter_clear (&reading);
   waiter_clear (&writing);
-  spin (10);
+  test_spin (10);
   g_assert_true (finalized);
 
   pair_clear (&pair);
@@ -1586,7 +1568,7 @@ test_recv_thread_default_context (void)
   run.sock = pair.server;
   run.context = g_main_context_new ();
   thread = g_thread_new ("context", recv_in_own_context, &run);
-  spin (20);
+  test_spin (20);
   sock_object_send_async (pair.client, data, 0, NULL, on_ready, &writing);
   wait_for (&writing);
   g_assert_cmpint (sock_object_send_finish (pair.client, writing.result, &error), ==, 13);
@@ -1702,7 +1684,7 @@ test_vfunc_thread_fallback (void)
 
   override_thread = NULL;
   sock_object_recv_async (client, 64, 0, NULL, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   test_assert_ok (sock_object_sendall (conn, (const guint8 *) "shout", 5, 0, &error), error);
   wait_for (&waiter);
   got = sock_object_recv_finish (client, waiter.result, &error);
@@ -2041,7 +2023,7 @@ test_echo_many (void)
   g_object_unref (echo.listener);
   g_variant_unref (echo.address);
   g_hash_table_unref (echo.threads);
-  spin (10);
+  test_spin (10);
   test_watchdog_disarm ();
 }
 

@@ -41,23 +41,6 @@ on_notify (gpointer data)
   ((Seen *) data)->notified = TRUE;
 }
 
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static void
 run_until_called (Seen  *seen,
                   guint  calls)
@@ -94,7 +77,7 @@ test_create_source_readable (void)
   test_watchdog_arm (WATCHDOG_SECONDS);
   test_tcp_pair (&client, &server);
   source = attach_source (server, G_IO_IN, NULL, &seen);
-  spin (20);
+  test_spin (20);
   g_assert_cmpuint (seen.calls, ==, 0);
 
   test_assert_ok (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error), error);
@@ -122,7 +105,7 @@ test_create_source_writable (void)
   source = attach_source (client, G_IO_OUT, NULL, &seen);
   run_until_called (&seen, 1);
   g_assert_cmpuint (seen.conditions[0], ==, G_IO_OUT);
-  spin (20);
+  test_spin (20);
   g_assert_cmpuint (seen.calls, ==, 1);
   g_assert_true (g_source_is_destroyed (source));
 
@@ -146,7 +129,7 @@ test_create_source_hangup (void)
   source = attach_source (server, G_IO_PRI, NULL, &seen);
   /* Unread data at close() sends a reset. */
   test_assert_ok (sock_object_sendall (server, (const guint8 *) "x", 1, 0, &error), error);
-  spin (10);
+  test_spin (10);
   g_clear_object (&client);
   run_until_called (&seen, 1);
   g_test_message ("condition 0x%x", seen.conditions[0]);
@@ -175,7 +158,7 @@ test_create_source_closed (void)
   source = attach_source (server, G_IO_IN, NULL, &seen);
   run_until_called (&seen, 1);
   g_assert_cmpuint (seen.conditions[0], ==, G_IO_NVAL);
-  spin (20);
+  test_spin (20);
   g_assert_cmpuint (seen.calls, ==, 1);
   g_assert_true (g_source_is_destroyed (source));
 
@@ -203,7 +186,7 @@ test_create_source_close_wakes (void)
   fds = test_count_open_fds ();
   source = attach_source (server, G_IO_IN, NULL, &seen);
   g_assert_cmpuint (test_count_open_fds (), ==, fds);
-  spin (10);
+  test_spin (10);
   g_assert_cmpuint (seen.calls, ==, 0);
 
   test_assert_ok (sock_object_close (server, &error), error);
@@ -263,7 +246,7 @@ test_create_source_cancel (void)
   test_watchdog_arm (WATCHDOG_SECONDS);
   test_tcp_pair (&client, &server);
   source = attach_source (server, G_IO_IN, cancellable, &seen);
-  spin (10);
+  test_spin (10);
   g_assert_cmpuint (seen.calls, ==, 0);
   g_cancellable_cancel (cancellable);
   run_until_called (&seen, 1);
@@ -302,7 +285,7 @@ test_create_source_timeout (void)
   seen.calls = 0;
   test_assert_ok (sock_object_settimeout (server, -1, &error), error);
   source = attach_source (server, G_IO_IN, NULL, &seen);
-  spin (150);
+  test_spin (150);
   g_assert_cmpuint (seen.calls, ==, 0);
   g_source_destroy (source);
 

@@ -267,6 +267,25 @@ test_abstract_address_new (void)
   return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, name, length, 1);
 }
 
+/* Main loop ---------------------------------------------------------------- */
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Descriptors -------------------------------------------------------------- */
 
 guint

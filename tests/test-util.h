@@ -81,6 +81,9 @@ gchar      *test_unique_name        (const gchar *prefix);
  * uses, as a floating reference. */
 GVariant   *test_abstract_address_new (void);
 
+/* Iterates the global default main context for @ms milliseconds. */
+void        test_spin               (guint        ms);
+
 /* Descriptors. test_fd_is_cloexec() asserts that @fd is open. */
 guint       test_count_open_fds     (void);
 gboolean    test_fd_is_open         (gint         fd);
