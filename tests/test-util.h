@@ -55,6 +55,11 @@ SockObject *test_socket_new         (gint         family,
 SockObject *test_tcp_listener_new   (gint         backlog,
                                      GVariant   **address);
 
+/* A UDP socket bound to 127.0.0.1 on a port the kernel chose, with the test
+ * I/O timeout set; its address (`(sq)`) goes to @address unless that is
+ * NULL. */
+SockObject *test_udp_socket_new     (GVariant   **address);
+
 /* A connected TCP pair over 127.0.0.1: @client connected, @server the
  * accepted end. Both have the test I/O timeout set. */
 void        test_tcp_pair           (SockObject **client,
