@@ -89,6 +89,41 @@ assert_cancelled (GError *error)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Waits for the recv_async() on @sock that @waiter stands for and returns
+ * its data, asserting that it succeeded. */
+static GBytes *
+recv_result (SockObject *sock,
+             Waiter     *waiter)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *data;
+
+  wait_for (waiter);
+  data = sock_object_recv_finish (sock, waiter->result, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+/* Waits for the recv_async() on @sock that @waiter stands for, which was
+ * cancelled: it fails so and takes nothing, what waits on @sock (drained
+ * without waiting) is @waiting. The waiter is cleared for the next call. */
+static void
+assert_recv_cancelled (SockObject  *sock,
+                       Waiter      *waiter,
+                       const gchar *waiting)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *left = NULL;
+
+  wait_for (waiter);
+  g_assert_null (sock_object_recv_finish (sock, waiter->result, &error));
+  assert_cancelled (error);
+  waiter_clear (waiter);
+  test_spin (10);
+  left = drain (sock);
+  g_assert_cmpstr (left, ==, waiting);
+}
+
 static void
 setup (void)
 {
@@ -162,9 +197,7 @@ test_recv_eof (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
   test_assert_ok (sock_object_shutdown (pair.client, SHUT_WR, &error), error);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   g_assert_cmpuint (g_bytes_get_size (data), ==, 0);
 
   waiter_clear (&waiter);
@@ -176,7 +209,6 @@ test_recv_zero (void)
 {
   Pair pair;
   Waiter waiter = { 0, };
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data = NULL;
 
   g_test_summary ("recv_async() of 0 bytes completes with empty data without waiting, "
@@ -185,9 +217,7 @@ test_recv_zero (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 0, 0, NULL, on_ready, &waiter);
   g_assert_false (waiter.done);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   g_assert_cmpuint (g_bytes_get_size (data), ==, 0);
 
   waiter_clear (&waiter);
@@ -211,9 +241,7 @@ test_recv_nonblocking_socket (void)
   test_spin (20);
   g_assert_false (waiter.done);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "x", 1, 0, &error), error);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   test_assert_bytes_eq (data, "x");
   g_assert_false (sock_object_get_blocking (pair.server));
 
@@ -309,9 +337,7 @@ test_sendall_large (void)
         g_autoptr(GBytes) chunk = NULL;
 
         sock_object_recv_async (pair.server, 65536, 0, NULL, on_ready, &reading);
-        wait_for (&reading);
-        chunk = sock_object_recv_finish (pair.server, reading.result, &error);
-        g_assert_no_error (error);
+        chunk = recv_result (pair.server, &reading);
         g_assert_cmpuint (g_bytes_get_size (chunk), >, 0);
         test_sum_update (&received, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
         total += g_bytes_get_size (chunk);
@@ -414,9 +440,7 @@ test_recv_pending (void)
   g_assert_false (first.done);
 
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "ab", 2, 0, &error), error);
-  wait_for (&first);
-  data = sock_object_recv_finish (pair.server, first.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &first);
   test_assert_bytes_eq (data, "ab");
 
   waiter_clear (&first);
@@ -503,8 +527,8 @@ test_recv_blocking_call_meanwhile (void)
 static void
 test_recvfrom_udp (void)
 {
-  g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) a_address = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GVariant) sender = NULL;
@@ -517,10 +541,8 @@ test_recvfrom_udp (void)
                   "address");
 
   setup ();
-  test_assert_ok (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  a_address = sock_object_getsockname (a, &error);
-  b_address = sock_object_getsockname (b, &error);
+  a = test_udp_socket_new (&a_address);
+  b = test_udp_socket_new (&b_address);
 
   sock_object_recvfrom_async (b, 2048, 0, NULL, on_ready, &receiving);
   sock_object_sendto_async (a, data, 0, b_address, NULL, on_ready, &sending);
@@ -542,7 +564,7 @@ static void
 test_sendto_name (void)
 {
   g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data = bytes_of ("by name");
@@ -553,8 +575,7 @@ test_sendto_name (void)
                   "unknown host is a SOCK_RESOLVER_ERROR");
 
   setup ();
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  b_address = sock_object_getsockname (b, &error);
+  b = test_udp_socket_new (&b_address);
 
   sock_object_sendto_async (a, data, 0,
                             g_variant_new ("(sq)", "localhost", test_address_port (b_address)),
@@ -878,7 +899,6 @@ test_recv_cancel (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GBytes) data = NULL;
-  g_autofree gchar *left = NULL;
 
   g_test_summary ("recv_async() cancelled before it starts, while it waits, and after it "
                   "completed: G_IO_ERROR_CANCELLED and nothing received, or the data it "
@@ -890,15 +910,7 @@ test_recv_cancel (void)
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "one", 3, 0, &error), error);
   g_cancellable_cancel (cancellable);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  wait_for (&waiter);
-  g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
-  assert_cancelled (error);
-  g_clear_error (&error);
-  waiter_clear (&waiter);
-  test_spin (10);
-  left = drain (pair.server);
-  g_assert_cmpstr (left, ==, "one");
-  g_clear_pointer (&left, g_free);
+  assert_recv_cancelled (pair.server, &waiter, "one");
 
   /* During: the wait ends; data sent afterwards is not taken. */
   g_cancellable_reset (cancellable);
@@ -907,15 +919,7 @@ test_recv_cancel (void)
   g_assert_false (waiter.done);
   g_cancellable_cancel (cancellable);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "two", 3, 0, &error), error);
-  wait_for (&waiter);
-  g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
-  assert_cancelled (error);
-  g_clear_error (&error);
-  waiter_clear (&waiter);
-  test_spin (10);
-  left = drain (pair.server);
-  g_assert_cmpstr (left, ==, "two");
-  g_clear_pointer (&left, g_free);
+  assert_recv_cancelled (pair.server, &waiter, "two");
 
   /* After: the data received stands. */
   g_cancellable_reset (cancellable);
@@ -967,7 +971,7 @@ static void
 test_recvfrom_cancel (void)
 {
   g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -979,8 +983,7 @@ test_recvfrom_cancel (void)
                   "taken by a cancelled call");
 
   setup ();
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  b_address = sock_object_getsockname (b, &error);
+  b = test_udp_socket_new (&b_address);
 
   g_cancellable_cancel (cancellable);
   sock_object_recvfrom_async (b, 64, 0, cancellable, on_ready, &waiter);
@@ -1686,9 +1689,7 @@ test_vfunc_thread_fallback (void)
   sock_object_recv_async (client, 64, 0, NULL, on_ready, &waiter);
   test_spin (10);
   test_assert_ok (sock_object_sendall (conn, (const guint8 *) "shout", 5, 0, &error), error);
-  wait_for (&waiter);
-  got = sock_object_recv_finish (client, waiter.result, &error);
-  g_assert_no_error (error);
+  got = recv_result (client, &waiter);
   test_assert_bytes_eq (got, "SHOUT");
   g_assert_true (override_thread != NULL && override_thread != g_thread_self ());
   waiter_clear (&waiter);
