@@ -51,6 +51,15 @@ get_available (SockBufferedInputStream *self)
  * (a GDataInputStream on top asks for whole buffers), so what is buffered is
  * returned by itself, as recv() would; only an empty buffer reads the
  * socket. */
+static gsize
+clamp_to_buffered (GInputStream *stream,
+                   gsize         count)
+{
+  gsize available = get_available (SOCK_BUFFERED_INPUT_STREAM (stream));
+
+  return available > 0 ? MIN (count, available) : count;
+}
+
 static gssize
 sock_buffered_input_stream_read (GInputStream  *stream,
                                  void          *buffer,
@@ -58,10 +67,7 @@ sock_buffered_input_stream_read (GInputStream  *stream,
                                  GCancellable  *cancellable,
                                  GError       **error)
 {
-  gsize available = get_available (SOCK_BUFFERED_INPUT_STREAM (stream));
-
-  if (available > 0)
-    count = MIN (count, available);
+  count = clamp_to_buffered (stream, count);
 
   return G_INPUT_STREAM_CLASS (sock_buffered_input_stream_parent_class)->read_fn (stream,
                                                                                   buffer,
@@ -76,10 +82,7 @@ sock_buffered_input_stream_skip (GInputStream  *stream,
                                  GCancellable  *cancellable,
                                  GError       **error)
 {
-  gsize available = get_available (SOCK_BUFFERED_INPUT_STREAM (stream));
-
-  if (available > 0)
-    count = MIN (count, available);
+  count = clamp_to_buffered (stream, count);
 
   return G_INPUT_STREAM_CLASS (sock_buffered_input_stream_parent_class)->skip (stream,
                                                                                count,

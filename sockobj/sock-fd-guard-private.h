@@ -38,11 +38,16 @@ typedef struct
 {
   gint fd;             /* atomic: -1 once closed */
   gint users;          /* atomic: calls (and sources) using fd */
-  gint pending_close;  /* atomic: fd detached while in use, or -1 */
+  gint pending_close;  /* atomic: fd detached while in use, or -1; or
+                        * SOCK_FD_GUARD_STEALING */
   gint wakeup_fd;      /* atomic: the eventfd close() signals, or -1 */
   gint wakeup_generation;  /* atomic: the fork generation that made it */
   SockFdGuardWatch *watches;  /* sources close() wakes; bit 0 is their lock */
 } SockFdGuard;
+
+/* In pending_close while a steal waits for the users to go: the last
+ * release then wakes it instead of closing anything. */
+#define SOCK_FD_GUARD_STEALING (-2)
 
 /* A source's registration with the guard, embedded in the source. */
 struct _SockFdGuardWatch
@@ -100,12 +105,23 @@ _sock_fd_guard_close_pending (SockFdGuard *guard)
   return errsv;
 }
 
+/* Wakes the steal waiting on @guard, which the last release saw pending. */
+void     _sock_fd_guard_wake_stealer (SockFdGuard *guard);
+
 static inline void
 _sock_fd_guard_release (SockFdGuard *guard)
 {
+  gint pending;
+
+  /* The same one load as a release with nothing pending costs anyway. */
   if (g_atomic_int_dec_and_test (&guard->users) &&
-      G_UNLIKELY (g_atomic_int_get (&guard->pending_close) >= 0))
-    _sock_fd_guard_close_pending (guard);
+      G_UNLIKELY ((pending = g_atomic_int_get (&guard->pending_close)) != -1))
+    {
+      if (pending == SOCK_FD_GUARD_STEALING)
+        _sock_fd_guard_wake_stealer (guard);
+      else
+        _sock_fd_guard_close_pending (guard);
+    }
 }
 
 /* Pins the descriptor and returns it, or returns -1, pinning nothing, once

@@ -183,6 +183,22 @@ _sock_fd_guard_close (SockFdGuard *guard,
   return TRUE;
 }
 
+/* Steals are rare and short, so every guard shares one lock and condition:
+ * a guard keeps no mutex to initialise or clear, and a release that is not
+ * the last one, or finds no steal pending, never takes it. */
+static GMutex steal_mutex;
+static GCond steal_cond;
+
+void
+_sock_fd_guard_wake_stealer (SockFdGuard *guard G_GNUC_UNUSED)
+{
+  /* Under the lock, so that it cannot fall between the stealer's check of
+   * the count and its wait. Steals on other guards wake too and look again. */
+  g_mutex_lock (&steal_mutex);
+  g_cond_broadcast (&steal_cond);
+  g_mutex_unlock (&steal_mutex);
+}
+
 gint
 _sock_fd_guard_steal (SockFdGuard *guard)
 {
@@ -191,11 +207,23 @@ _sock_fd_guard_steal (SockFdGuard *guard)
   if (fd < 0)
     return -1;
 
+  /* Only the steal that detached the number gets here, and no close can
+   * follow it, so pending_close is free. Set before the count is read:
+   * either this sees no users or the last release sees the steal pending. */
+  g_atomic_int_set (&guard->pending_close, SOCK_FD_GUARD_STEALING);
+
   /* Every wait sees the socket closed and returns; a call blocked in the
    * kernel keeps its pin until the system call returns. */
   signal_wakeup (guard);
+
+  g_mutex_lock (&steal_mutex);
   while (g_atomic_int_get (&guard->users) > 0)
-    g_usleep (1000);
+    g_cond_wait (&steal_cond, &steal_mutex);
+  g_mutex_unlock (&steal_mutex);
+
+  /* An acquire that fails from now on pins for an instant: its release
+   * need not wake anyone. */
+  g_atomic_int_set (&guard->pending_close, -1);
 
   return fd;
 }

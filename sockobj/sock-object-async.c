@@ -1447,6 +1447,52 @@ take_peer (GAsyncResult  *result,
     *address = g_steal_pointer (&op->peer);
 }
 
+/* The result of an accept or recvfrom, and the address it found. */
+static gpointer
+propagate_with_peer (GAsyncResult  *result,
+                     GVariant     **address,
+                     GError       **error)
+{
+  gpointer ret;
+
+  if (address != NULL)
+    *address = NULL;
+
+  ret = g_task_propagate_pointer (G_TASK (result), error);
+  if (ret != NULL)
+    take_peer (result, address);
+
+  return ret;
+}
+
+/* Starting ------------------------------------------------------------------------ */
+
+/* recv and recvfrom: @op, fresh from op_new(), takes its parameters and
+ * starts. */
+static void
+start_recv (Op    *op,
+            gsize  bufsize,
+            gint   flags)
+{
+  op->bufsize = bufsize;
+  op->flags = flags;
+  op_start (g_task_get_source_object (op->task), op);
+}
+
+/* send, sendall and sendto (which alone has an @address, floating or not):
+ * @op, fresh from op_new(), takes its parameters and starts. */
+static void
+start_send (Op       *op,
+            GBytes   *data,
+            gint      flags,
+            GVariant *address)
+{
+  op->data = g_bytes_ref (data);
+  op->flags = flags;
+  op->address = address != NULL ? g_variant_ref_sink (address) : NULL;
+  op_start (g_task_get_source_object (op->task), op);
+}
+
 /* Public API -------------------------------------------------------------------------- */
 
 /**
@@ -1529,20 +1575,11 @@ sock_object_accept_finish (SockObject    *self,
                            GVariant     **address,
                            GError       **error)
 {
-  SockObject *conn;
-
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (result_is_valid (self, result, sock_object_accept_async), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (address != NULL)
-    *address = NULL;
-
-  conn = g_task_propagate_pointer (G_TASK (result), error);
-  if (conn != NULL)
-    take_peer (result, address);
-
-  return conn;
+  return propagate_with_peer (result, address, error);
 }
 
 /**
@@ -1636,15 +1673,11 @@ sock_object_recv_async (SockObject          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (sock_is_object (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (self, OP_RECV, sock_object_recv_async, cancellable, callback, user_data);
-  op->bufsize = bufsize;
-  op->flags = flags;
-  op_start (self, op);
+  start_recv (op_new (self, OP_RECV, sock_object_recv_async, cancellable, callback, user_data),
+              bufsize, flags);
 }
 
 /**
@@ -1697,15 +1730,12 @@ sock_object_recvfrom_async (SockObject          *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (sock_is_object (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (self, OP_RECVFROM, sock_object_recvfrom_async, cancellable, callback, user_data);
-  op->bufsize = bufsize;
-  op->flags = flags;
-  op_start (self, op);
+  start_recv (op_new (self, OP_RECVFROM, sock_object_recvfrom_async, cancellable, callback,
+                      user_data),
+              bufsize, flags);
 }
 
 /**
@@ -1728,20 +1758,11 @@ sock_object_recvfrom_finish (SockObject    *self,
                              GVariant     **address,
                              GError       **error)
 {
-  GBytes *data;
-
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (result_is_valid (self, result, sock_object_recvfrom_async), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (address != NULL)
-    *address = NULL;
-
-  data = g_task_propagate_pointer (G_TASK (result), error);
-  if (data != NULL)
-    take_peer (result, address);
-
-  return data;
+  return propagate_with_peer (result, address, error);
 }
 
 /**
@@ -1772,16 +1793,12 @@ sock_object_send_async (SockObject          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (sock_is_object (self));
   g_return_if_fail (data != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (self, OP_SEND, sock_object_send_async, cancellable, callback, user_data);
-  op->data = g_bytes_ref (data);
-  op->flags = flags;
-  op_start (self, op);
+  start_send (op_new (self, OP_SEND, sock_object_send_async, cancellable, callback, user_data),
+              data, flags, NULL);
 }
 
 /**
@@ -1837,16 +1854,13 @@ sock_object_sendall_async (SockObject          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (sock_is_object (self));
   g_return_if_fail (data != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (self, OP_SENDALL, sock_object_sendall_async, cancellable, callback, user_data);
-  op->data = g_bytes_ref (data);
-  op->flags = flags;
-  op_start (self, op);
+  start_send (op_new (self, OP_SENDALL, sock_object_sendall_async, cancellable, callback,
+                      user_data),
+              data, flags, NULL);
 }
 
 /**
@@ -1903,17 +1917,12 @@ sock_object_sendto_async (SockObject          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (sock_is_object (self));
   g_return_if_fail (data != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (self, OP_SENDTO, sock_object_sendto_async, cancellable, callback, user_data);
-  op->data = g_bytes_ref (data);
-  op->flags = flags;
-  op->address = address != NULL ? g_variant_ref_sink (address) : NULL;
-  op_start (self, op);
+  start_send (op_new (self, OP_SENDTO, sock_object_sendto_async, cancellable, callback, user_data),
+              data, flags, address);
 }
 
 /**

@@ -19,6 +19,7 @@
 #include "sock-error-private.h"
 #include "sock-object.h"
 #include "sock-object-bindings.h"
+#include "sock-object-private.h"
 
 /* Up to this size, data is received on the stack and copied out at its
  * real length: one small allocation per call however large bufsize is. */
@@ -35,29 +36,6 @@ take_bytes (GBytes *bytes,
   /* g_bytes_unref_to_data() gives NULL for empty data, which bindings
    * read as "no array" rather than as an empty one. */
   return data != NULL ? data : g_malloc0 (1);
-}
-
-/* SOCK_IS_OBJECT() with the last type that passed remembered, since the
- * full check costs as much as the rest of a small recv's library work
- * (sock-object.c does the same). */
-static inline gboolean
-is_object (gconstpointer instance)
-{
-  static GType known_type = 0;
-  GType type;
-
-  if (G_UNLIKELY (instance == NULL || ((const GTypeInstance *) instance)->g_class == NULL))
-    return FALSE;
-
-  type = G_TYPE_FROM_INSTANCE (instance);
-  if (G_LIKELY (type == (GType) g_atomic_pointer_get (&known_type)))
-    return TRUE;
-
-  if (!g_type_is_a (type, SOCK_TYPE_OBJECT))
-    return FALSE;
-
-  g_atomic_pointer_set (&known_type, type);
-  return TRUE;
 }
 
 /* Whether recv() is the base class's, which receives through recv_into():
@@ -110,7 +88,7 @@ sock_object_recv_data (SockObject  *self,
   guint8 *heap;
   gssize n;
 
-  g_return_val_if_fail (is_object (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (length != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -192,7 +170,7 @@ sock_object_recvfrom_data (SockObject  *self,
 {
   GBytes *bytes;
 
-  g_return_val_if_fail (is_object (self), NULL);
+  g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (length != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 

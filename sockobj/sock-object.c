@@ -787,6 +787,42 @@ _sock_object_set_missing_error (SockObject   *self,
                            "saying why", method, G_OBJECT_TYPE_NAME (self));
 }
 
+typedef gboolean (*AddressVFunc) (SockObject  *self,
+                                  GVariant    *address,
+                                  GError     **error);
+
+/* bind() and connect(): a floating @address is consumed. */
+static gboolean
+call_address_vfunc (SockObject    *self,
+                    AddressVFunc   vfunc,
+                    const gchar   *method,
+                    GVariant      *address,
+                    GError       **error)
+{
+  g_autoptr(GVariant) owned = address ? g_variant_ref_sink (address) : NULL;
+  gboolean ret = vfunc (self, address, error);
+
+  CHECK_FAILURE (!ret, method);
+  return ret;
+}
+
+typedef GVariant *(*NameVFunc) (SockObject  *self,
+                                GError     **error);
+
+/* getpeername() and getsockname(). */
+static GVariant *
+call_name_vfunc (SockObject   *self,
+                 NameVFunc     vfunc,
+                 const gchar  *method,
+                 GError      **error)
+{
+  GVariant *address = vfunc (self, error);
+
+  CHECK_FAILURE (address == NULL, method);
+  /* An override may return a floating or a full reference. */
+  return address ? g_variant_take_ref (address) : NULL;
+}
+
 /**
  * sock_object_get_family: (get-property family)
  * @self: a socket
@@ -920,18 +956,10 @@ sock_object_bind (SockObject  *self,
                   GVariant    *address,
                   GError     **error)
 {
-  g_autoptr(GVariant) owned = NULL;
-
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  owned = address ? g_variant_ref_sink (address) : NULL;
-  {
-    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->bind (self, address, error);
-
-    CHECK_FAILURE (!ret, "bind");
-    return ret;
-  }
+  return call_address_vfunc (self, SOCK_OBJECT_GET_CLASS (self)->bind, "bind", address, error);
 }
 
 /**
@@ -983,18 +1011,11 @@ sock_object_connect (SockObject  *self,
                      GVariant    *address,
                      GError     **error)
 {
-  g_autoptr(GVariant) owned = NULL;
-
   g_return_val_if_fail (sock_is_object (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  owned = address ? g_variant_ref_sink (address) : NULL;
-  {
-    gboolean ret = SOCK_OBJECT_GET_CLASS (self)->connect (self, address, error);
-
-    CHECK_FAILURE (!ret, "connect");
-    return ret;
-  }
+  return call_address_vfunc (self, SOCK_OBJECT_GET_CLASS (self)->connect, "connect", address,
+                             error);
 }
 
 /**
@@ -1072,15 +1093,10 @@ GVariant *
 sock_object_getpeername (SockObject  *self,
                          GError     **error)
 {
-  GVariant *address;
-
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  address = SOCK_OBJECT_GET_CLASS (self)->getpeername (self, error);
-  CHECK_FAILURE (address == NULL, "getpeername");
-  /* An override may return a floating or a full reference. */
-  return address ? g_variant_take_ref (address) : NULL;
+  return call_name_vfunc (self, SOCK_OBJECT_GET_CLASS (self)->getpeername, "getpeername", error);
 }
 
 /**
@@ -1099,15 +1115,10 @@ GVariant *
 sock_object_getsockname (SockObject  *self,
                          GError     **error)
 {
-  GVariant *address;
-
   g_return_val_if_fail (sock_is_object (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  address = SOCK_OBJECT_GET_CLASS (self)->getsockname (self, error);
-  CHECK_FAILURE (address == NULL, "getsockname");
-  /* An override may return a floating or a full reference. */
-  return address ? g_variant_take_ref (address) : NULL;
+  return call_name_vfunc (self, SOCK_OBJECT_GET_CLASS (self)->getsockname, "getsockname", error);
 }
 
 /**

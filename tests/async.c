@@ -58,24 +58,6 @@ wait_for (Waiter *waiter)
     g_main_context_iteration (context, TRUE);
 }
 
-/* Runs the context for @ms milliseconds. */
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static GBytes *
 bytes_of (const gchar *text)
 {
@@ -105,6 +87,41 @@ static void
 assert_cancelled (GError *error)
 {
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Waits for the recv_async() on @sock that @waiter stands for and returns
+ * its data, asserting that it succeeded. */
+static GBytes *
+recv_result (SockObject *sock,
+             Waiter     *waiter)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *data;
+
+  wait_for (waiter);
+  data = sock_object_recv_finish (sock, waiter->result, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+/* Waits for the recv_async() on @sock that @waiter stands for, which was
+ * cancelled: it fails so and takes nothing, what waits on @sock (drained
+ * without waiting) is @waiting. The waiter is cleared for the next call. */
+static void
+assert_recv_cancelled (SockObject  *sock,
+                       Waiter      *waiter,
+                       const gchar *waiting)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *left = NULL;
+
+  wait_for (waiter);
+  g_assert_null (sock_object_recv_finish (sock, waiter->result, &error));
+  assert_cancelled (error);
+  waiter_clear (waiter);
+  test_spin (10);
+  left = drain (sock);
+  g_assert_cmpstr (left, ==, waiting);
 }
 
 static void
@@ -151,7 +168,7 @@ test_recv_basic (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
   g_assert_false (waiter.done);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
 
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "hello", 5, 0, &error),
@@ -180,9 +197,7 @@ test_recv_eof (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
   test_assert_ok (sock_object_shutdown (pair.client, SHUT_WR, &error), error);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   g_assert_cmpuint (g_bytes_get_size (data), ==, 0);
 
   waiter_clear (&waiter);
@@ -194,7 +209,6 @@ test_recv_zero (void)
 {
   Pair pair;
   Waiter waiter = { 0, };
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data = NULL;
 
   g_test_summary ("recv_async() of 0 bytes completes with empty data without waiting, "
@@ -203,9 +217,7 @@ test_recv_zero (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 0, 0, NULL, on_ready, &waiter);
   g_assert_false (waiter.done);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   g_assert_cmpuint (g_bytes_get_size (data), ==, 0);
 
   waiter_clear (&waiter);
@@ -226,12 +238,10 @@ test_recv_nonblocking_socket (void)
   pair_init (&pair);
   test_assert_ok (sock_object_setblocking (pair.server, FALSE, &error), error);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &waiter);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "x", 1, 0, &error), error);
-  wait_for (&waiter);
-  data = sock_object_recv_finish (pair.server, waiter.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &waiter);
   test_assert_bytes_eq (data, "x");
   g_assert_false (sock_object_get_blocking (pair.server));
 
@@ -286,7 +296,7 @@ test_send_broken_pipe (void)
       if (sock_object_send_finish (pair.client, waiter.result, &error) < 0)
         break;
       waiter_clear (&waiter);
-      spin (5);
+      test_spin (5);
     }
   g_assert_nonnull (error);
   g_assert_true (error->domain == SOCK_ERROR);
@@ -327,9 +337,7 @@ test_sendall_large (void)
         g_autoptr(GBytes) chunk = NULL;
 
         sock_object_recv_async (pair.server, 65536, 0, NULL, on_ready, &reading);
-        wait_for (&reading);
-        chunk = sock_object_recv_finish (pair.server, reading.result, &error);
-        g_assert_no_error (error);
+        chunk = recv_result (pair.server, &reading);
         g_assert_cmpuint (g_bytes_get_size (chunk), >, 0);
         test_sum_update (&received, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
         total += g_bytes_get_size (chunk);
@@ -432,9 +440,7 @@ test_recv_pending (void)
   g_assert_false (first.done);
 
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "ab", 2, 0, &error), error);
-  wait_for (&first);
-  data = sock_object_recv_finish (pair.server, first.result, &error);
-  g_assert_no_error (error);
+  data = recv_result (pair.server, &first);
   test_assert_bytes_eq (data, "ab");
 
   waiter_clear (&first);
@@ -521,8 +527,8 @@ test_recv_blocking_call_meanwhile (void)
 static void
 test_recvfrom_udp (void)
 {
-  g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) a_address = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GVariant) sender = NULL;
@@ -535,10 +541,8 @@ test_recvfrom_udp (void)
                   "address");
 
   setup ();
-  test_assert_ok (sock_object_bind (a, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  a_address = sock_object_getsockname (a, &error);
-  b_address = sock_object_getsockname (b, &error);
+  a = test_udp_socket_new (&a_address);
+  b = test_udp_socket_new (&b_address);
 
   sock_object_recvfrom_async (b, 2048, 0, NULL, on_ready, &receiving);
   sock_object_sendto_async (a, data, 0, b_address, NULL, on_ready, &sending);
@@ -560,7 +564,7 @@ static void
 test_sendto_name (void)
 {
   g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data = bytes_of ("by name");
@@ -571,8 +575,7 @@ test_sendto_name (void)
                   "unknown host is a SOCK_RESOLVER_ERROR");
 
   setup ();
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  b_address = sock_object_getsockname (b, &error);
+  b = test_udp_socket_new (&b_address);
 
   sock_object_sendto_async (a, data, 0,
                             g_variant_new ("(sq)", "localhost", test_address_port (b_address)),
@@ -879,7 +882,7 @@ test_connect_timeout_resolving (void)
   test_assert_sock_error (error, ETIMEDOUT);
   g_assert_cmpint (elapsed, >=, 199000);
   /* The resolver's answer (cancelled) comes and is ignored. */
-  spin (20);
+  test_spin (20);
 
   g_resolver_set_default (previous);
   waiter_clear (&waiter);
@@ -896,7 +899,6 @@ test_recv_cancel (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GBytes) data = NULL;
-  g_autofree gchar *left = NULL;
 
   g_test_summary ("recv_async() cancelled before it starts, while it waits, and after it "
                   "completed: G_IO_ERROR_CANCELLED and nothing received, or the data it "
@@ -908,32 +910,16 @@ test_recv_cancel (void)
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "one", 3, 0, &error), error);
   g_cancellable_cancel (cancellable);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  wait_for (&waiter);
-  g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
-  assert_cancelled (error);
-  g_clear_error (&error);
-  waiter_clear (&waiter);
-  spin (10);
-  left = drain (pair.server);
-  g_assert_cmpstr (left, ==, "one");
-  g_clear_pointer (&left, g_free);
+  assert_recv_cancelled (pair.server, &waiter, "one");
 
   /* During: the wait ends; data sent afterwards is not taken. */
   g_cancellable_reset (cancellable);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_assert_false (waiter.done);
   g_cancellable_cancel (cancellable);
   test_assert_ok (sock_object_sendall (pair.client, (const guint8 *) "two", 3, 0, &error), error);
-  wait_for (&waiter);
-  g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
-  assert_cancelled (error);
-  g_clear_error (&error);
-  waiter_clear (&waiter);
-  spin (10);
-  left = drain (pair.server);
-  g_assert_cmpstr (left, ==, "two");
-  g_clear_pointer (&left, g_free);
+  assert_recv_cancelled (pair.server, &waiter, "two");
 
   /* After: the data received stands. */
   g_cancellable_reset (cancellable);
@@ -971,7 +957,7 @@ test_recv_cancel_thread (void)
 
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   cancel_in_thread (cancellable);
   wait_for (&waiter);
   g_assert_null (sock_object_recv_finish (pair.server, waiter.result, &error));
@@ -985,7 +971,7 @@ static void
 test_recvfrom_cancel (void)
 {
   g_autoptr(SockObject) a = test_socket_new (AF_INET, SOCK_DGRAM);
-  g_autoptr(SockObject) b = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(SockObject) b = NULL;
   g_autoptr(GVariant) b_address = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -997,8 +983,7 @@ test_recvfrom_cancel (void)
                   "taken by a cancelled call");
 
   setup ();
-  test_assert_ok (sock_object_bind (b, g_variant_new ("(sq)", "127.0.0.1", 0), &error), error);
-  b_address = sock_object_getsockname (b, &error);
+  b = test_udp_socket_new (&b_address);
 
   g_cancellable_cancel (cancellable);
   sock_object_recvfrom_async (b, 64, 0, cancellable, on_ready, &waiter);
@@ -1011,7 +996,7 @@ test_recvfrom_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_recvfrom_async (b, 64, 0, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_cancellable_cancel (cancellable);
   g_assert_cmpint (sock_object_sendto (a, (const guint8 *) "kept", 4, 0, b_address, &error),
                    ==, 4);
@@ -1061,7 +1046,7 @@ test_accept_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_accept_async (listener, cancellable, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   g_cancellable_cancel (cancellable);
   test_assert_ok (sock_object_connect (client, address, &error), error);
   wait_for (&waiter);
@@ -1122,7 +1107,7 @@ test_connect_cancel (void)
 
   g_cancellable_reset (cancellable);
   sock_object_connect_async (second, address, cancellable, on_ready, &waiter);
-  spin (20);
+  test_spin (20);
   g_assert_false (waiter.done);
   g_cancellable_cancel (cancellable);
   wait_for (&waiter);
@@ -1164,7 +1149,7 @@ test_connect_cancel_resolving (void)
   assert_cancelled (error);
 
   waiter_clear (&waiter);
-  spin (20);
+  test_spin (20);
   test_watchdog_disarm ();
 }
 
@@ -1190,7 +1175,7 @@ test_send_cancel (void)
   assert_cancelled (error);
   g_clear_error (&error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   got = drain (pair.server);
   g_assert_cmpstr (got, ==, "");
   g_clear_pointer (&got, g_free);
@@ -1202,7 +1187,7 @@ test_send_cancel (void)
   g_assert_cmpint (sock_object_send_finish (pair.client, waiter.result, &error), ==, 4);
   g_assert_no_error (error);
   waiter_clear (&waiter);
-  spin (10);
+  test_spin (10);
   got = drain (pair.server);
   g_assert_cmpstr (got, ==, "sent");
 
@@ -1225,7 +1210,7 @@ test_send_cancel (void)
       }
     g_cancellable_reset (cancellable);
     sock_object_send_async (pair.client, marked, 0, cancellable, on_ready, &waiter);
-    spin (20);
+    test_spin (20);
     g_assert_false (waiter.done);
     g_cancellable_cancel (cancellable);
     wait_for (&waiter);
@@ -1356,7 +1341,7 @@ test_recv_close_pending (void)
   pair_init (&pair);
   sock_object_recv_async (pair.server, 1024, 0, NULL, on_ready, &reading);
   sock_object_sendall_async (pair.server, big, 0, NULL, on_ready, &writing);
-  spin (20);
+  test_spin (20);
   g_assert_false (reading.done || writing.done);
 
   g_object_weak_ref (G_OBJECT (pair.server), weak_notify_flag, &finalized);
@@ -1401,7 +1386,7 @@ test_recv_close_pending (void)
   /* The results held the last references. */
   waiter_clear (&reading);
   waiter_clear (&writing);
-  spin (10);
+  test_spin (10);
   g_assert_true (finalized);
 
   pair_clear (&pair);
@@ -1586,7 +1571,7 @@ test_recv_thread_default_context (void)
   run.sock = pair.server;
   run.context = g_main_context_new ();
   thread = g_thread_new ("context", recv_in_own_context, &run);
-  spin (20);
+  test_spin (20);
   sock_object_send_async (pair.client, data, 0, NULL, on_ready, &writing);
   wait_for (&writing);
   g_assert_cmpint (sock_object_send_finish (pair.client, writing.result, &error), ==, 13);
@@ -1702,11 +1687,9 @@ test_vfunc_thread_fallback (void)
 
   override_thread = NULL;
   sock_object_recv_async (client, 64, 0, NULL, on_ready, &waiter);
-  spin (10);
+  test_spin (10);
   test_assert_ok (sock_object_sendall (conn, (const guint8 *) "shout", 5, 0, &error), error);
-  wait_for (&waiter);
-  got = sock_object_recv_finish (client, waiter.result, &error);
-  g_assert_no_error (error);
+  got = recv_result (client, &waiter);
   test_assert_bytes_eq (got, "SHOUT");
   g_assert_true (override_thread != NULL && override_thread != g_thread_self ());
   waiter_clear (&waiter);
@@ -2041,7 +2024,7 @@ test_echo_many (void)
   g_object_unref (echo.listener);
   g_variant_unref (echo.address);
   g_hash_table_unref (echo.threads);
-  spin (10);
+  test_spin (10);
   test_watchdog_disarm ();
 }
 

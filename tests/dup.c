@@ -374,6 +374,126 @@ test_detach_racing_kernel_call (void)
   test_watchdog_disarm ();
 }
 
+static void
+test_detach_racing_last_release (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) a = NULL;
+  g_autoptr(SockObject) b = NULL;
+  Call calls[2] = { { NULL, 0, 0, NULL, { 0 } }, { NULL, 0, 0, NULL, { 0 } } };
+  Detach detach = { NULL, -1, 0 };
+  GThread *receivers[2], *detacher;
+  gint64 last_at;
+  guint i;
+
+  g_test_summary ("detach() while two threads are blocked inside recv(2): the first call "
+                  "to return does not end the wait, the last one does, and detach() then "
+                  "returns at once (not at a later poll)");
+  test_watchdog_arm (30);
+
+  g_assert_true (sock_socketpair (AF_UNIX, SOCK_STREAM, 0, &a, &b, &error));
+  g_assert_no_error (error);
+  for (i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      calls[i].sock = a;
+      receivers[i] = g_thread_new ("recv", recv_in_thread, &calls[i]);
+    }
+  g_usleep (100000);
+
+  detach.sock = a;
+  detacher = g_thread_new ("detach", detach_in_thread, &detach);
+  g_usleep (200000);
+  g_assert_cmpint (g_atomic_int_get (&detach.fd), ==, -1);
+
+  /* One message wakes one receiver; the other still pins the descriptor. */
+  g_assert_cmpint (sock_object_send (b, (const guint8 *) "one", 3, 0, &error), ==, 3);
+  g_assert_no_error (error);
+  g_usleep (300000);
+  g_assert_cmpint (g_atomic_int_get (&detach.fd), ==, -1);
+
+  g_assert_cmpint (sock_object_send (b, (const guint8 *) "two", 3, 0, &error), ==, 3);
+  g_assert_no_error (error);
+  for (i = 0; i < G_N_ELEMENTS (receivers); i++)
+    g_thread_join (receivers[i]);
+  g_thread_join (detacher);
+
+  for (i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_assert_no_error (calls[i].error);
+      g_assert_cmpint (calls[i].result, ==, 3);
+    }
+  g_assert_true ((memcmp (calls[0].data, "one", 3) == 0 && memcmp (calls[1].data, "two", 3) == 0) ||
+                 (memcmp (calls[0].data, "two", 3) == 0 && memcmp (calls[1].data, "one", 3) == 0));
+  last_at = MAX (calls[0].returned_at, calls[1].returned_at);
+  g_assert_cmpint (detach.fd, >=, 0);
+  g_assert_cmpint (detach.returned_at, >=, last_at);
+  g_assert_cmpint (detach.returned_at - last_at, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (test_fd_is_open (detach.fd));
+  close (detach.fd);
+  test_watchdog_disarm ();
+}
+
+typedef struct
+{
+  SockObject *sock;
+  gint calls;
+  GError *error;
+} Pinning;
+
+static gpointer
+pin_until_closed (gpointer user_data)
+{
+  Pinning *pinning = user_data;
+  gint value;
+
+  /* Each call pins the descriptor for a moment; at most a few seconds. */
+  while (pinning->calls < 1000000 &&
+         sock_object_getsockopt (pinning->sock, SOL_SOCKET, SO_TYPE, &value, &pinning->error))
+    pinning->calls++;
+
+  return NULL;
+}
+
+static void
+test_detach_racing_calls (void)
+{
+  guint rounds = TEST_SCALE (200, 20), round;
+  gint64 deadline;
+
+  g_test_summary ("detach() while another thread makes short calls on the socket without "
+                  "pause, many times over: the last release always wakes detach(), which "
+                  "returns the descriptor open, and the calls then fail with EBADF");
+  test_watchdog_arm (60);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (round = 0; round < rounds && g_get_monotonic_time () < deadline; round++)
+    {
+      g_autoptr(SockObject) a = NULL;
+      g_autoptr(SockObject) b = NULL;
+      Pinning pinning = { NULL, 0, NULL };
+      GThread *thread;
+      gint fd;
+
+      test_unix_pair (SOCK_STREAM, &a, &b);
+      pinning.sock = a;
+      thread = g_thread_new ("pin", pin_until_closed, &pinning);
+      /* Sometimes before the first call, sometimes amid them. */
+      if (round % 2)
+        g_usleep (round % 7 * 100);
+
+      fd = sock_object_detach (a);
+      g_thread_join (thread);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_true (test_fd_is_open (fd));
+      test_assert_sock_error (pinning.error, EBADF);
+      g_clear_error (&pinning.error);
+      g_assert_cmpint (close (fd), ==, 0);
+    }
+  g_assert_cmpuint (round, >, 0);
+  test_watchdog_disarm ();
+}
+
 /* fromfd ------------------------------------------------------------------------------- */
 
 typedef struct
@@ -553,6 +673,8 @@ main (int   argc,
   g_test_add_func ("/dup/detach/basic", test_detach_basic);
   g_test_add_func ("/dup/detach/racing-wait", test_detach_racing_wait);
   g_test_add_func ("/dup/detach/racing-kernel-call", test_detach_racing_kernel_call);
+  g_test_add_func ("/dup/detach/racing-last-release", test_detach_racing_last_release);
+  g_test_add_func ("/dup/detach/racing-calls", test_detach_racing_calls);
   g_test_add_func ("/dup/fromfd/detect", test_fromfd_detect);
   g_test_add_func ("/dup/fromfd/detect-failures", test_fromfd_detect_failures);
   g_test_add_func ("/dup/get_inheritable/flag", test_inheritable_flag);

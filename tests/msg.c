@@ -94,19 +94,33 @@ assert_nothing_waiting (SockObject *sock)
   g_assert_cmpint (errno, ==, EAGAIN);
 }
 
-/* A UDP socket bound to 127.0.0.1 on a port the kernel chose. */
-static SockObject *
-udp_bound (GVariant **address)
+/* Two UDP sockets bound to 127.0.0.1 on ports the kernel chose, and their
+ * addresses. */
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
-  SockObject *sock = test_socket_new (AF_INET, SOCK_DGRAM);
+  SockObject *server;
+  SockObject *client;
+  GVariant *server_address;
+  GVariant *client_address;
+} UdpPair;
 
-  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
-  g_assert_no_error (error);
-  *address = sock_object_getsockname (sock, &error);
-  g_assert_no_error (error);
-  return sock;
+static void
+udp_pair_init (UdpPair *udp)
+{
+  udp->server = test_udp_socket_new (&udp->server_address);
+  udp->client = test_udp_socket_new (&udp->client_address);
 }
+
+static void
+udp_pair_clear (UdpPair *udp)
+{
+  g_clear_object (&udp->server);
+  g_clear_object (&udp->client);
+  g_clear_pointer (&udp->server_address, g_variant_unref);
+  g_clear_pointer (&udp->client_address, g_variant_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UdpPair, udp_pair_clear)
 
 /* recvfrom_into --------------------------------------------------------------- */
 
@@ -114,34 +128,33 @@ static void
 test_recvfrom_into_udp (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(GVariant) client_address = NULL;
+  g_auto(UdpPair) udp = { 0 };
   g_autoptr(GVariant) from = NULL;
-  g_autoptr(SockObject) server = udp_bound (&server_address);
-  g_autoptr(SockObject) client = udp_bound (&client_address);
   guint8 buffer[32];
   gssize n;
 
   g_test_summary ("recvfrom_into() fills the caller's buffer, writes nothing past the size "
                   "given, and reports the sender's (sq) address");
 
-  g_assert_cmpint (sock_object_sendto (client, (const guint8 *) "datagram", 8, 0,
-                                       server_address, &error), ==, 8);
+  udp_pair_init (&udp);
+
+  g_assert_cmpint (sock_object_sendto (udp.client, (const guint8 *) "datagram", 8, 0,
+                                       udp.server_address, &error), ==, 8);
   g_assert_no_error (error);
 
   memset (buffer, 0xAA, sizeof buffer);
-  n = sock_object_recvfrom_into (server, buffer, 16, 0, &from, &error);
+  n = sock_object_recvfrom_into (udp.server, buffer, 16, 0, &from, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 8);
   g_assert_cmpmem (buffer, 8, "datagram", 8);
   for (guint i = 8; i < sizeof buffer; i++)
     g_assert_cmpuint (buffer[i], ==, 0xAA);
-  g_assert_true (g_variant_equal (from, client_address));
+  g_assert_true (g_variant_equal (from, udp.client_address));
 
   /* Without an address, nothing but the data. */
-  g_assert_cmpint (sock_object_sendto (client, (const guint8 *) "again", 5, 0,
-                                       server_address, &error), ==, 5);
-  g_assert_cmpint (sock_object_recvfrom_into (server, buffer, sizeof buffer, 0, NULL, &error),
+  g_assert_cmpint (sock_object_sendto (udp.client, (const guint8 *) "again", 5, 0,
+                                       udp.server_address, &error), ==, 5);
+  g_assert_cmpint (sock_object_recvfrom_into (udp.server, buffer, sizeof buffer, 0, NULL, &error),
                    ==, 5);
   g_assert_no_error (error);
   g_assert_cmpmem (buffer, 5, "again", 5);
@@ -151,10 +164,7 @@ static void
 test_recvfrom_into_truncated (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(GVariant) client_address = NULL;
-  g_autoptr(SockObject) server = udp_bound (&server_address);
-  g_autoptr(SockObject) client = udp_bound (&client_address);
+  g_auto(UdpPair) udp = { 0 };
   guint8 message[100];
   guint8 buffer[20];
 
@@ -162,24 +172,26 @@ test_recvfrom_into_truncated (void)
                   "with MSG_TRUNC the full length is returned, as recv_into() does; a size "
                   "of 0 still consumes the datagram, as CPython's recvfrom_into does");
 
+  udp_pair_init (&udp);
+
   memset (message, 'm', sizeof message);
   for (guint round = 0; round < 3; round++)
     {
       g_autoptr(GVariant) from = NULL;
       gssize n;
 
-      g_assert_cmpint (sock_object_sendto (client, message, sizeof message, 0, server_address,
-                                           &error), ==, sizeof message);
+      g_assert_cmpint (sock_object_sendto (udp.client, message, sizeof message, 0,
+                                           udp.server_address, &error), ==, sizeof message);
       memset (buffer, 0, sizeof buffer);
-      n = sock_object_recvfrom_into (server, buffer, round == 2 ? 0 : 10,
+      n = sock_object_recvfrom_into (udp.server, buffer, round == 2 ? 0 : 10,
                                      round == 1 ? MSG_TRUNC : 0, &from, &error);
       g_assert_no_error (error);
       g_assert_cmpint (n, ==, round == 0 ? 10 : round == 1 ? 100 : 0);
       for (guint i = 0; i < sizeof buffer; i++)
         g_assert_cmpuint (buffer[i], ==, i < 10 && round < 2 ? 'm' : 0);
-      g_assert_true (g_variant_equal (from, client_address));
+      g_assert_true (g_variant_equal (from, udp.client_address));
     }
-  assert_nothing_waiting (server);
+  assert_nothing_waiting (udp.server);
 }
 
 static void
@@ -190,7 +202,7 @@ test_recvfrom_into_address_shape (void)
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(SockObject) server = udp_bound (&server_address);
+  g_autoptr(SockObject) server = test_udp_socket_new (&server_address);
   guint8 buffer[8];
 
   g_test_summary ("The sender's (sq) is the same value, in normal form, as g_variant_new() "
@@ -282,39 +294,38 @@ static void
 test_recvfrom_into_failures (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(GVariant) client_address = NULL;
+  g_auto(UdpPair) udp = { 0 };
   g_autoptr(GVariant) from = NULL;
-  g_autoptr(SockObject) server = udp_bound (&server_address);
-  g_autoptr(SockObject) client = udp_bound (&client_address);
   guint8 buffer[8];
   gint64 start;
 
   g_test_summary ("A size past G_MAXSSIZE is EINVAL before anything is read (the datagram "
                   "stays queued); an expired timeout is ETIMEDOUT; a closed socket EBADF");
 
-  g_assert_cmpint (sock_object_sendto (client, (const guint8 *) "kept", 4, 0, server_address,
-                                       &error), ==, 4);
-  g_assert_cmpint (sock_object_recvfrom_into (server, buffer, (gsize) G_MAXSSIZE + 1, 0,
+  udp_pair_init (&udp);
+
+  g_assert_cmpint (sock_object_sendto (udp.client, (const guint8 *) "kept", 4, 0,
+                                       udp.server_address, &error), ==, 4);
+  g_assert_cmpint (sock_object_recvfrom_into (udp.server, buffer, (gsize) G_MAXSSIZE + 1, 0,
                                               &from, &error), ==, -1);
   test_assert_sock_error (error, EINVAL);
   g_assert_null (from);
   g_clear_error (&error);
-  g_assert_cmpint (sock_object_recvfrom_into (server, buffer, sizeof buffer, 0, NULL, &error),
+  g_assert_cmpint (sock_object_recvfrom_into (udp.server, buffer, sizeof buffer, 0, NULL, &error),
                    ==, 4);
   g_assert_no_error (error);
 
-  g_assert_true (sock_object_settimeout (server, 0.05, &error));
+  g_assert_true (sock_object_settimeout (udp.server, 0.05, &error));
   start = g_get_monotonic_time ();
-  g_assert_cmpint (sock_object_recvfrom_into (server, buffer, sizeof buffer, 0, &from, &error),
+  g_assert_cmpint (sock_object_recvfrom_into (udp.server, buffer, sizeof buffer, 0, &from, &error),
                    ==, -1);
   g_assert_error (error, SOCK_ERROR, ETIMEDOUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 50000);
   g_assert_null (from);
   g_clear_error (&error);
 
-  g_assert_true (sock_object_close (server, &error));
-  g_assert_cmpint (sock_object_recvfrom_into (server, buffer, sizeof buffer, 0, &from, &error),
+  g_assert_true (sock_object_close (udp.server, &error));
+  g_assert_cmpint (sock_object_recvfrom_into (udp.server, buffer, sizeof buffer, 0, &from, &error),
                    ==, -1);
   test_assert_sock_error (error, EBADF);
   g_assert_null (from);
@@ -368,31 +379,30 @@ static void
 test_sendmsg_address (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(GVariant) client_address = NULL;
+  g_auto(UdpPair) udp = { 0 };
   g_autoptr(GVariant) from = NULL;
   g_autoptr(GVariant) ancdata = NULL;
   g_autoptr(GBytes) data = NULL;
-  g_autoptr(SockObject) server = udp_bound (&server_address);
-  g_autoptr(SockObject) client = udp_bound (&client_address);
   g_autoptr(GBytes) payload = bytes_of ("to you");
   GVariant *floating;
 
   g_test_summary ("sendmsg() to an address on an unconnected socket; recvmsg() reports the "
                   "sender; a floating address is consumed");
 
-  floating = g_variant_new ("(sq)", "127.0.0.1", test_address_port (server_address));
+  udp_pair_init (&udp);
+
+  floating = g_variant_new ("(sq)", "127.0.0.1", test_address_port (udp.server_address));
   g_assert_true (g_variant_is_floating (floating));
-  g_assert_cmpint (sock_object_sendmsg (client, &payload, 1, NULL, 0, floating, &error), ==, 6);
+  g_assert_cmpint (sock_object_sendmsg (udp.client, &payload, 1, NULL, 0, floating, &error), ==, 6);
   g_assert_no_error (error);
 
-  data = sock_object_recvmsg (server, 64, 0, 0, &ancdata, NULL, &from, &error);
+  data = sock_object_recvmsg (udp.server, 64, 0, 0, &ancdata, NULL, &from, &error);
   g_assert_no_error (error);
   test_assert_bytes_eq (data, "to you");
-  g_assert_true (g_variant_equal (from, client_address));
+  g_assert_true (g_variant_equal (from, udp.client_address));
 
   /* An unconnected socket without an address: the system's error. */
-  g_assert_cmpint (sock_object_sendmsg (client, &payload, 1, NULL, 0, NULL, &error), ==, -1);
+  g_assert_cmpint (sock_object_sendmsg (udp.client, &payload, 1, NULL, 0, NULL, &error), ==, -1);
   test_assert_sock_error (error, EDESTADDRREQ);
 }
 
@@ -577,13 +587,10 @@ static void
 test_sendmsg_non_unix (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) server_address = NULL;
-  g_autoptr(GVariant) client_address = NULL;
+  g_auto(UdpPair) udp = { 0 };
   g_autoptr(GVariant) ancdata = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GBytes) payload = bytes_of ("inet");
-  g_autoptr(SockObject) server = udp_bound (&server_address);
-  g_autoptr(SockObject) client = udp_bound (&client_address);
   guint fds_before;
   gint pipe_fds[2];
   gint msg_flags = -1;
@@ -591,14 +598,16 @@ test_sendmsg_non_unix (void)
   g_test_summary ("Descriptors sent over a non-AF_UNIX socket never arrive and never leak: "
                   "the system drops SCM_RIGHTS on UDP, and the receiver gets the data alone");
 
+  udp_pair_init (&udp);
+
   make_pipe (pipe_fds);
   fds_before = test_count_open_fds ();
-  g_assert_true (sock_object_connect (client, server_address, &error));
-  g_assert_cmpint (sock_object_sendmsg (client, &payload, 1, rights_ancdata (pipe_fds, 2), 0,
+  g_assert_true (sock_object_connect (udp.client, udp.server_address, &error));
+  g_assert_cmpint (sock_object_sendmsg (udp.client, &payload, 1, rights_ancdata (pipe_fds, 2), 0,
                                         NULL, &error), ==, 4);
   g_assert_no_error (error);
 
-  data = sock_object_recvmsg (server, 64, 256, 0, &ancdata, &msg_flags, NULL, &error);
+  data = sock_object_recvmsg (udp.server, 64, 256, 0, &ancdata, &msg_flags, NULL, &error);
   g_assert_no_error (error);
   test_assert_bytes_eq (data, "inet");
   g_assert_cmpuint (g_variant_n_children (ancdata), ==, 0);

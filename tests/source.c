@@ -41,23 +41,6 @@ on_notify (gpointer data)
   ((Seen *) data)->notified = TRUE;
 }
 
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static void
 run_until_called (Seen  *seen,
                   guint  calls)
@@ -79,25 +62,54 @@ attach_source (SockObject   *sock,
   return source;
 }
 
+/* Every test's start: the watchdog armed, and a connected TCP pair. */
+static void
+setup_pair (SockObject **client,
+            SockObject **server)
+{
+  test_watchdog_arm (WATCHDOG_SECONDS);
+  test_tcp_pair (client, server);
+}
+
+static void
+send_byte (SockObject *sock)
+{
+  g_autoptr(GError) error = NULL;
+
+  test_assert_ok (sock_object_sendall (sock, (const guint8 *) "x", 1, 0, &error), error);
+}
+
+/* Asserts that @source dispatches once with @condition, then never again
+ * and is destroyed. */
+static void
+assert_dispatched_once (Seen         *seen,
+                        GSource      *source,
+                        GIOCondition  condition)
+{
+  run_until_called (seen, 1);
+  g_assert_cmpuint (seen->conditions[0], ==, condition);
+  test_spin (20);
+  g_assert_cmpuint (seen->calls, ==, 1);
+  g_assert_true (g_source_is_destroyed (source));
+}
+
 static void
 test_create_source_readable (void)
 {
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   Seen seen = { .keep = TRUE };
 
   g_test_summary ("a source for G_IO_IN dispatches when data arrives, with the socket "
                   "and G_IO_IN, and again while data stays");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (server, G_IO_IN, NULL, &seen);
-  spin (20);
+  test_spin (20);
   g_assert_cmpuint (seen.calls, ==, 0);
 
-  test_assert_ok (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error), error);
+  send_byte (client);
   run_until_called (&seen, 2);
   g_assert_true (seen.socket == server);
   g_assert_cmpuint (seen.conditions[0], ==, G_IO_IN);
@@ -117,14 +129,9 @@ test_create_source_writable (void)
   g_test_summary ("a source for G_IO_OUT on a connected socket dispatches at once; "
                   "returning G_SOURCE_REMOVE removes it");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (client, G_IO_OUT, NULL, &seen);
-  run_until_called (&seen, 1);
-  g_assert_cmpuint (seen.conditions[0], ==, G_IO_OUT);
-  spin (20);
-  g_assert_cmpuint (seen.calls, ==, 1);
-  g_assert_true (g_source_is_destroyed (source));
+  assert_dispatched_once (&seen, source, G_IO_OUT);
 
   test_watchdog_disarm ();
 }
@@ -135,18 +142,16 @@ test_create_source_hangup (void)
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   Seen seen = { .keep = FALSE };
 
   g_test_summary ("G_IO_HUP and G_IO_ERR are always watched: a source for G_IO_PRI sees "
                   "the peer's reset");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (server, G_IO_PRI, NULL, &seen);
   /* Unread data at close() sends a reset. */
-  test_assert_ok (sock_object_sendall (server, (const guint8 *) "x", 1, 0, &error), error);
-  spin (10);
+  send_byte (server);
+  test_spin (10);
   g_clear_object (&client);
   run_until_called (&seen, 1);
   g_test_message ("condition 0x%x", seen.conditions[0]);
@@ -169,15 +174,10 @@ test_create_source_closed (void)
   g_test_summary ("a source on a closed socket dispatches once with G_IO_NVAL and is "
                   "removed, whatever the callback returns");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   test_assert_ok (sock_object_close (server, &error), error);
   source = attach_source (server, G_IO_IN, NULL, &seen);
-  run_until_called (&seen, 1);
-  g_assert_cmpuint (seen.conditions[0], ==, G_IO_NVAL);
-  spin (20);
-  g_assert_cmpuint (seen.calls, ==, 1);
-  g_assert_true (g_source_is_destroyed (source));
+  assert_dispatched_once (&seen, source, G_IO_NVAL);
 
   test_watchdog_disarm ();
 }
@@ -198,12 +198,11 @@ test_create_source_close_wakes (void)
                   "stream while the source still exists; making a source opens no "
                   "descriptor");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   fds = test_count_open_fds ();
   source = attach_source (server, G_IO_IN, NULL, &seen);
   g_assert_cmpuint (test_count_open_fds (), ==, fds);
-  spin (10);
+  test_spin (10);
   g_assert_cmpuint (seen.calls, ==, 0);
 
   test_assert_ok (sock_object_close (server, &error), error);
@@ -238,8 +237,7 @@ test_create_source_close_from_thread (void)
 
   g_test_summary ("a close from another thread wakes a main loop blocked in poll()");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (server, G_IO_IN, NULL, &seen);
   thread = g_thread_new ("close", close_later, server);
   run_until_called (&seen, 1);
@@ -260,10 +258,9 @@ test_create_source_cancel (void)
 
   g_test_summary ("cancelling the source's cancellable dispatches it with no condition");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (server, G_IO_IN, cancellable, &seen);
-  spin (10);
+  test_spin (10);
   g_assert_cmpuint (seen.calls, ==, 0);
   g_cancellable_cancel (cancellable);
   run_until_called (&seen, 1);
@@ -286,8 +283,7 @@ test_create_source_timeout (void)
                   "it expires, and counts again after each dispatch; without one it never "
                   "fires by itself");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   test_assert_ok (sock_object_settimeout (server, 0.1, &error), error);
   start = g_get_monotonic_time ();
   source = attach_source (server, G_IO_IN, NULL, &seen);
@@ -302,7 +298,7 @@ test_create_source_timeout (void)
   seen.calls = 0;
   test_assert_ok (sock_object_settimeout (server, -1, &error), error);
   source = attach_source (server, G_IO_IN, NULL, &seen);
-  spin (150);
+  test_spin (150);
   g_assert_cmpuint (seen.calls, ==, 0);
   g_source_destroy (source);
 
@@ -323,21 +319,19 @@ test_create_source_closure (void)
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
   g_autoptr(GSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   Seen seen = { .keep = FALSE };
   GClosure *closure;
 
   g_test_summary ("g_source_set_closure() works: the closure gets the socket and the "
                   "condition");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = sock_object_create_source (server, G_IO_IN, NULL);
   closure = g_cclosure_new (G_CALLBACK (closure_func), &seen, NULL);
   g_closure_set_marshal (closure, g_cclosure_marshal_generic);
   g_source_set_closure (source, closure);
   g_source_attach (source, NULL);
-  test_assert_ok (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error), error);
+  send_byte (client);
   run_until_called (&seen, 1);
   g_assert_true (seen.socket == server);
   g_assert_cmpuint (seen.conditions[0], ==, G_IO_IN);
@@ -350,20 +344,18 @@ test_add_watch_basic (void)
 {
   g_autoptr(SockObject) client = NULL;
   g_autoptr(SockObject) server = NULL;
-  g_autoptr(GError) error = NULL;
   Seen seen = { .keep = FALSE };
   guint id;
 
   g_test_summary ("add_watch() attaches to the global default context and calls the "
                   "notify function when the source goes");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   id = sock_object_add_watch (server, G_IO_IN, G_PRIORITY_HIGH, on_event, &seen, on_notify);
   g_assert_cmpuint (id, >, 0);
   g_assert_cmpint (g_source_get_priority (g_main_context_find_source_by_id (NULL, id)), ==,
                    G_PRIORITY_HIGH);
-  test_assert_ok (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error), error);
+  send_byte (client);
   run_until_called (&seen, 1);
   g_assert_cmpuint (seen.conditions[0], ==, G_IO_IN);
   g_assert_true (seen.notified);
@@ -384,18 +376,16 @@ test_create_source_holds_socket (void)
   g_autoptr(SockObject) client = NULL;
   SockObject *server = NULL;
   GSource *source;
-  g_autoptr(GError) error = NULL;
   Seen seen = { .keep = FALSE };
 
   g_test_summary ("the source holds a reference to the socket");
 
-  test_watchdog_arm (WATCHDOG_SECONDS);
-  test_tcp_pair (&client, &server);
+  setup_pair (&client, &server);
   source = attach_source (server, G_IO_IN, NULL, &seen);
   g_object_add_weak_pointer (G_OBJECT (server), (gpointer *) &server);
   g_object_unref (server);
   g_assert_nonnull (server);
-  test_assert_ok (sock_object_sendall (client, (const guint8 *) "x", 1, 0, &error), error);
+  send_byte (client);
   run_until_called (&seen, 1);
   g_source_unref (source);
   g_assert_null (server);

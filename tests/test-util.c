@@ -121,6 +121,25 @@ test_socket_new (gint family,
 }
 
 SockObject *
+test_udp_socket_new (GVariant **address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) sock = test_socket_new (AF_INET, SOCK_DGRAM);
+  g_autoptr(GVariant) bound = NULL;
+
+  g_assert_true (sock_object_bind (sock, g_variant_new ("(sq)", "127.0.0.1", 0), &error));
+  g_assert_no_error (error);
+  bound = sock_object_getsockname (sock, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bound);
+
+  if (address != NULL)
+    *address = g_steal_pointer (&bound);
+
+  return g_steal_pointer (&sock);
+}
+
+SockObject *
 test_tcp_listener_new (gint       backlog,
                        GVariant **address)
 {
@@ -265,6 +284,25 @@ test_abstract_address_new (void)
   memcpy (name + 1, suffix, length - 1);
 
   return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, name, length, 1);
+}
+
+/* Main loop ---------------------------------------------------------------- */
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Descriptors -------------------------------------------------------------- */

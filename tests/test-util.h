@@ -55,6 +55,11 @@ SockObject *test_socket_new         (gint         family,
 SockObject *test_tcp_listener_new   (gint         backlog,
                                      GVariant   **address);
 
+/* A UDP socket bound to 127.0.0.1 on a port the kernel chose, with the test
+ * I/O timeout set; its address (`(sq)`) goes to @address unless that is
+ * NULL. */
+SockObject *test_udp_socket_new     (GVariant   **address);
+
 /* A connected TCP pair over 127.0.0.1: @client connected, @server the
  * accepted end. Both have the test I/O timeout set. */
 void        test_tcp_pair           (SockObject **client,
@@ -80,6 +85,9 @@ gchar      *test_unique_name        (const gchar *prefix);
 /* An abstract AF_UNIX address (`ay`, leading NUL) no other process or test
  * uses, as a floating reference. */
 GVariant   *test_abstract_address_new (void);
+
+/* Iterates the global default main context for @ms milliseconds. */
+void        test_spin               (guint        ms);
 
 /* Descriptors. test_fd_is_cloexec() asserts that @fd is open. */
 guint       test_count_open_fds     (void);
