@@ -222,6 +222,10 @@ class Rows(unittest.TestCase):
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 1.5)),
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 0, 1.5)),
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 0, -5)),
+            ('CMSG_LEN', (-1,)), ('CMSG_LEN', (2**31,)), ('CMSG_LEN', (HUGE - 1,)),
+            ('CMSG_LEN', (HUGE,)), ('CMSG_LEN', (1.5,)), ('CMSG_LEN', (None,)),
+            ('CMSG_SPACE', (-1,)), ('CMSG_SPACE', (2**31 - 1,)), ('CMSG_SPACE', (HUGE,)),
+            ('CMSG_SPACE', (-HUGE - 1,)), ('CMSG_SPACE', ('1',)),
         ]
         try:
             for name, args in rows:

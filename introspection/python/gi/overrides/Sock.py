@@ -1365,13 +1365,24 @@ if hasattr(Sock, 'socketpair'):
 
 
 if hasattr(Sock, 'cmsg_len'):
+    def _cmsg_size(compute, length, name):
+        # CPython's "n" argument, and OverflowError for any length no
+        # control message can carry, negative ones included.
+        length = operator.index(length)
+        if length > _SSIZE_MAX or length < -_SSIZE_MAX - 1:
+            raise OverflowError('Python int too large to convert to C ssize_t')
+        result = compute(length) if length >= 0 else 0
+        if result == 0:
+            raise OverflowError('%s() argument out of range' % name)
+        return result
+
     def CMSG_LEN(length):
         """The cmsg_len of a control message carrying length bytes."""
-        return Sock.cmsg_len(_size(length, 'CMSG_LEN'))
+        return _cmsg_size(Sock.cmsg_len, length, 'CMSG_LEN')
 
     def CMSG_SPACE(length):
         """The buffer space a control message carrying length bytes takes."""
-        return Sock.cmsg_space(_size(length, 'CMSG_SPACE'))
+        return _cmsg_size(Sock.cmsg_space, length, 'CMSG_SPACE')
 
     __all__ += ['CMSG_LEN', 'CMSG_SPACE']
 
