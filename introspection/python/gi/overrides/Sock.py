@@ -1036,8 +1036,7 @@ class Object(Sock.Object):
             ancdata is a list of (level, type, data) tuples, as CPython's.
             """
             data = [GLib.Bytes.new(_data(buffer)) for buffer in buffers]
-            items = [(_c_int(level), _c_int(kind), _data(cdata))
-                     for level, kind, cdata in ancdata]
+            items = [_ancillary_item(item) for item in ancdata]
             anc = GLib.Variant('a(iiay)', items) if items else None
             variant = None if address is None else \
                 _to_variant(self.get_family(), address, 'sendmsg')
@@ -1091,6 +1090,20 @@ class Object(Sock.Object):
                 _Plain.set_inheritable(self, bool(inheritable))
             except GLib.Error as e:
                 raise _os_error(e) from None
+
+
+def _ancillary_item(item):
+    """A sendmsg() (level, type, data) item as CPython's "(iiy*)" takes it:
+    a TypeError for anything but a sequence of three."""
+    if isinstance(item, (str, bytes, bytearray)) or not hasattr(item, '__len__') \
+            or not hasattr(item, '__getitem__'):
+        raise TypeError('[sendmsg() ancillary data items]() argument must be sequence '
+                        'of length 3, not %s' % _builtin_type(item).__name__)
+    if len(item) != 3:
+        raise TypeError('[sendmsg() ancillary data items]() argument must be sequence '
+                        'of length 3, not %d' % len(item))
+    level, kind, data = item
+    return _c_int(level), _c_int(kind), _data(data)
 
 
 def _timeout_seconds(value):
