@@ -4,12 +4,14 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import contextlib
 import errno
 import gc
 import io
 import os
 import pickle
 import select
+import signal
 import socket as pysocket
 import struct
 import sys
@@ -178,6 +180,56 @@ class ExceptionTest(unittest.TestCase):
                              (errno.ETIMEDOUT, 'timed out'))
             with self.assertRaises(TimeoutError):
                 s.connect(('127.0.0.1', 9))
+
+
+class Alarm(Exception):
+    pass
+
+
+class SignalHandlerTest(unittest.TestCase):
+    # A signal handler's exception during a call that then times out is
+    # what the call raises, as CPython's: the handler runs when the call
+    # returns, while PyGObject converts the timeout.
+
+    def setUp(self):
+        def handler(signum, frame):
+            raise Alarm
+        old = signal.signal(signal.SIGALRM, handler)
+        self.addCleanup(signal.signal, signal.SIGALRM, old)
+        self.addCleanup(signal.setitimer, signal.ITIMER_REAL, 0)
+
+    def assert_alarm(self, call, *args):
+        # PyGObject prints the handler's exception as it fails to convert.
+        with contextlib.redirect_stderr(io.StringIO()):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            with self.assertRaises(Alarm):
+                call(*args)
+        self.assertFalse(hasattr(sys, 'last_value'))
+
+    def test_recvfrom(self):
+        with Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM) as s:
+            s.bind(('127.0.0.1', 0))
+            s.settimeout(0.5)
+            self.assert_alarm(s.recvfrom, 16)
+            self.assert_alarm(s.recvfrom_into, bytearray(16))
+
+    def test_accept(self):
+        with Sock.socket() as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen()
+            server.settimeout(0.5)
+            self.assert_alarm(server.accept)
+
+    def test_makefile_read(self):
+        client, conn = tcp_pair()
+        with client, conn:
+            conn.settimeout(0.5)
+            with conn.makefile('rb', buffering=0) as f:
+                self.assert_alarm(f.read, 16)
+
+    def test_other_runtime_errors_pass(self):
+        error = RuntimeError('Converting the GError failed')
+        self.assertIs(override._interrupted(error), error)
 
 
 class MakefileTest(unittest.TestCase):

@@ -241,6 +241,40 @@ def _os_error(e, resolver=None):
     return exc
 
 
+# PyGObject's GLib.Error.__init__, where a signal handler's exception
+# surfaces during the conversion of a call's GError.
+_GERROR_INIT_CODE = GLib.Error.__init__.__code__
+
+
+def _interrupted(e):
+    """The exception a Python signal handler raised during a failed call,
+    for the RuntimeError e PyGObject raised instead; or e.
+
+    A signal that arrives during a blocking call runs its Python handler
+    when the call returns (the library retries EINTR). When the call
+    failed, that is while PyGObject builds the GLib.Error, in
+    GLib.Error.__init__; an exception from the handler makes that fail, and
+    PyGObject prints it, leaves it in sys.last_value (PyErr_Print) and
+    raises RuntimeError('Converting the GError failed'). The handler's
+    exception is what the socket module lets through, as CPython's
+    ZeroDivisionError or KeyboardInterrupt from a call a signal interrupts.
+    """
+    if _builtin_type(e) is not RuntimeError or e.args != ('Converting the GError failed',):
+        return e
+    exc = getattr(sys, 'last_value', None)
+    tb = getattr(exc, '__traceback__', None)
+    if tb is None or tb.tb_frame.f_code is not _GERROR_INIT_CODE:
+        return e
+    # PyErr_Print put it there for an interactive session's pdb.pm(); it is
+    # raised instead.
+    for name in ('last_type', 'last_value', 'last_traceback'):
+        try:
+            delattr(sys, name)
+        except AttributeError:
+            pass
+    return exc
+
+
 # Arguments -------------------------------------------------------------------
 #
 # CPython's argument parsing, for the calls where PyGObject's differs: it
@@ -651,6 +685,8 @@ class Object(Sock.Object):
             conn, address = _Plain.accept(self)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         return conn, _from_variant(address)
 
     def bind(self, address):
@@ -688,6 +724,8 @@ class Object(Sock.Object):
             _Plain.connect(self, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def connect_ex(self, address):
         """Connects, returning 0 or the errno, as socket.connect_ex()."""
@@ -696,6 +734,8 @@ class Object(Sock.Object):
             return _Plain.connect_ex(self, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def getpeername(self):
         try:
@@ -809,6 +849,8 @@ class Object(Sock.Object):
             data, address = _recvfrom_data(self, bufsize, flags)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         return data, _from_variant(address)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
@@ -840,6 +882,8 @@ class Object(Sock.Object):
                 data, address = _recvfrom_data(self, nbytes, flags)
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             view[:len(data)] = data
             return len(data), _from_variant(address)
 
@@ -881,6 +925,8 @@ class Object(Sock.Object):
             return _sendto(self, data, flags, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def sendfile(self, file, offset=0, count=None):
         """sendfile(file[, offset[, count]]) -> bytes sent, as socket.sendfile().
@@ -924,6 +970,8 @@ class Object(Sock.Object):
             sent = _Plain.sendfile(self, fileno, offset, -1 if count is None else count)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         finally:
             pass
         if sent > 0:
@@ -1044,6 +1092,8 @@ class Object(Sock.Object):
                 return _Plain.sendmsg(self, data, anc, _c_int(flags), variant)
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
 
     if hasattr(_Plain, 'recvmsg'):
         def recvmsg(self, bufsize, ancbufsize=0, flags=0):
@@ -1058,6 +1108,8 @@ class Object(Sock.Object):
                                                                _c_int(flags))
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             items = [(level, kind, bytes(cdata)) for level, kind, cdata in anc.unpack()] \
                 if anc is not None else []
             return (data.get_data() or b'') if data is not None else b'', items, msg_flags, \
@@ -1202,6 +1254,8 @@ class StreamIO(io.RawIOBase):
                 elif isinstance(exc, BlockingIOError):
                     return None
                 raise exc from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             view[:len(data)] = data
             return len(data)
 
@@ -1218,6 +1272,8 @@ class StreamIO(io.RawIOBase):
             if isinstance(exc, BlockingIOError):
                 return None
             raise exc from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def readable(self):
         if self.closed:
@@ -1504,6 +1560,8 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         infos = Sock.getaddrinfo(host, port, family, type, proto, flags)
     except GLib.Error as e:
         raise _os_error(e) from None
+    except RuntimeError as e:
+        raise _interrupted(e) from None
     return [(_intenum(f, AddressFamily), _intenum(t, SocketKind), p, c, a)
             for f, t, p, c, a in infos.unpack()]
 
@@ -1676,6 +1734,8 @@ def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=N
                                           seconds)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     # A source address or every error: Lib/socket.py's loop.
     exceptions = []
