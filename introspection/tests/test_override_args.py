@@ -235,6 +235,11 @@ class Rows(unittest.TestCase):
             ('CMSG_LEN', (HUGE,)), ('CMSG_LEN', (1.5,)), ('CMSG_LEN', (None,)),
             ('CMSG_SPACE', (-1,)), ('CMSG_SPACE', (2**31 - 1,)), ('CMSG_SPACE', (HUGE,)),
             ('CMSG_SPACE', (-HUGE - 1,)), ('CMSG_SPACE', ('1',)),
+            # CPython's limit, below the library's.
+            ('CMSG_SPACE', (2**31 - pysocket.CMSG_SPACE(1),)),
+            ('CMSG_SPACE', (2**31 - 1 - pysocket.CMSG_SPACE(1),)),
+            ('CMSG_LEN', (2**31 - pysocket.CMSG_LEN(0),)),
+            ('CMSG_LEN', (2**31 - 1 - pysocket.CMSG_LEN(0),)),
         ]
         try:
             for name, args in rows:

@@ -1449,9 +1449,14 @@ if hasattr(Sock, 'cmsg_len'):
         """The cmsg_len of a control message carrying length bytes."""
         return _cmsg_size(Sock.cmsg_len, length, 'CMSG_LEN')
 
+    # CPython's bound for CMSG_SPACE(), a few bytes below the library's:
+    # room for the padding before and after the data.
+    _CMSG_SPACE_MAX = _INT_MAX - Sock.cmsg_space(1)
+
     def CMSG_SPACE(length):
         """The buffer space a control message carrying length bytes takes."""
-        return _cmsg_size(Sock.cmsg_space, length, 'CMSG_SPACE')
+        return _cmsg_size(lambda n: Sock.cmsg_space(n) if n <= _CMSG_SPACE_MAX else 0,
+                          length, 'CMSG_SPACE')
 
     __all__ += ['CMSG_LEN', 'CMSG_SPACE']
 
