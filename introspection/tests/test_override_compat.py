@@ -16,6 +16,7 @@ import socket as pysocket
 import struct
 import sys
 import unittest
+import unittest.mock
 import warnings
 
 from gi.module import get_introspection_module
@@ -447,6 +448,20 @@ class SocketObjectTest(unittest.TestCase):
                 self.assertEqual((s.family, s.type, s.proto),
                                  (Sock.AF_INET, Sock.SOCK_DGRAM, pysocket.IPPROTO_UDP))
                 self.assertEqual(s.getsockname(), py.getsockname())
+
+    def test_create_connection_uses_replaced_socket(self):
+        # As Lib/socket.py's, create_connection() makes socket.socket
+        # objects: a test's replacement for the class is what it connects.
+        class TimingOut(Sock.socket):
+            def connect(self, address):
+                raise TimeoutError('timed out')
+
+        with unittest.mock.patch.object(Sock, 'socket', TimingOut):
+            with self.assertRaises(TimeoutError):
+                Sock.create_connection(('127.0.0.1', closed_port()))
+        self.assertIs(Sock.socket, Sock.SocketType)
+        with self.assertRaises(ConnectionRefusedError):
+            Sock.create_connection(('127.0.0.1', closed_port()))
 
     def test_gobject_construction_still_works(self):
         s = Sock.InetObject(family=Sock.AF_INET, socket_type=Sock.SOCK_DGRAM)

@@ -1724,12 +1724,23 @@ def has_dualstack_ipv6():
 _GLOBAL_DEFAULT_TIMEOUT = object()
 
 
+def _public_socket_class():
+    # gi.repository.Sock, the module users import and patch, is PyGObject's
+    # proxy holding copies of this module's names.
+    module = sys.modules.get('gi.repository.Sock')
+    return getattr(module, 'socket', socket) if module is not None else socket
+
+
 def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=None, *,
                       all_errors=False):
     """Connects to (host, port) and returns the socket, as
     socket.create_connection(): each resolved address in turn."""
     host, port = address
-    if source_address is None and not all_errors:
+    # The library's own connect loop, unless the module's socket class has
+    # been replaced (a test's mock.patch), which Lib/socket.py's loop below
+    # creates as CPython's does.
+    socket_class = _public_socket_class()
+    if source_address is None and not all_errors and socket_class is Object:
         seconds = Sock.getdefaulttimeout() if timeout is _GLOBAL_DEFAULT_TIMEOUT \
             else _timeout_seconds(timeout)
         try:
@@ -1747,7 +1758,7 @@ def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=N
     for af, socktype, proto, canonname, sa in getaddrinfo(host, port, 0, Sock.SOCK_STREAM):
         sock = None
         try:
-            sock = socket(af, socktype, proto)
+            sock = socket_class(af, socktype, proto)
             if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
                 sock.settimeout(timeout)
             if source_address:
