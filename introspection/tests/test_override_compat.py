@@ -311,6 +311,33 @@ class MakefileTest(unittest.TestCase):
             self.assertEqual(f.readline(), b'still there\n')
             f.close()
 
+    def test_close_waits_for_files(self):
+        # As CPython's: the socket stays open while a makefile() file is,
+        # and closes with the last one.
+        client, conn = tcp_pair()
+        with client:
+            reader = conn.makefile('rb')
+            writer = conn.makefile('wb', buffering=0)
+            conn.close()
+            client.sendall(b'ping')
+            self.assertEqual(conn.recv(4), b'ping')
+            self.assertNotEqual(conn.fileno(), -1)
+            reader.close()
+            conn.send(b'pong')
+            writer.close()
+            self.assertEqual(conn.fileno(), -1)
+            with self.assertRaises(OSError) as cm:
+                conn.recv(4)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            self.assertEqual(client.recv(4), b'pong')
+        # Without files, close() is at once.
+        client, conn = tcp_pair()
+        client.close()
+        with conn.makefile('rb'):
+            pass
+        conn.close()
+        self.assertEqual(conn.fileno(), -1)
+
 
 class UnixPathTest(unittest.TestCase):
 

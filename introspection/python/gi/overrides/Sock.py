@@ -697,8 +697,25 @@ class Object(Sock.Object):
         except GLib.Error as e:
             raise _os_error(e) from None
 
+    # Open makefile() files, as Lib/socket.py counts them.
+    _io_refs = 0
+
+    def _decref_socketios(self):
+        # A makefile() file closed: the last one ends a close() put off.
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self.__dict__.pop('_close_pending', False):
+            self.close()
+
     def close(self):
-        """Closes the socket, as socket.close(); closing twice is harmless."""
+        """Closes the socket, as socket.close(); closing twice is harmless.
+
+        As CPython's, while files of makefile() are open the socket stays
+        open (and usable) until the last of them is closed.
+        """
+        if self._io_refs > 0:
+            self._close_pending = True
+            return
         try:
             _Plain.close(self)
         except GLib.Error as e:
@@ -797,6 +814,7 @@ class Object(Sock.Object):
         if writing:
             rawmode += 'w'
         raw = StreamIO(self, rawmode)
+        self._io_refs += 1
         if buffering is None:
             buffering = -1
         if buffering < 0:
@@ -1199,9 +1217,10 @@ class StreamIO(io.RawIOBase):
     """The raw file of makefile(): socket.SocketIO over a GIOStream.
 
     Reads and writes the streams of sock_object_makefile(), unbuffered, on a
-    duplicate of the socket's descriptor: the file and the socket close
-    independently (CPython's file instead keeps the socket's own descriptor
-    open until both are closed). As SocketIO, it follows the socket's
+    duplicate of the socket's descriptor. As CPython's, a socket closed
+    while files of its makefile() are open stays open until the last of
+    them closes (the files themselves never depend on the socket's
+    descriptor, which CPython's read). As SocketIO, it follows the socket's
     timeout, read and write return None where a non-blocking socket has
     nothing to give or no room, and after a timeout the file refuses to
     read on.
@@ -1311,11 +1330,14 @@ class StreamIO(io.RawIOBase):
         if self.closed:
             return
         io.RawIOBase.close(self)
-        self._sock = None
+        sock, self._sock = self._sock, None
         try:
             self._stream.close(None)
         except GLib.Error as e:
             raise _os_error(e) from None
+        finally:
+            if hasattr(sock, '_decref_socketios'):
+                sock._decref_socketios()
 
 
 SocketIO = StreamIO
