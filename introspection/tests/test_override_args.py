@@ -191,6 +191,15 @@ class Rows(unittest.TestCase):
         self.method_rows('shutdown', [(None,), (1.5,), (99,), (INT_OVER,), ('1',), ()])
         self.method_rows('makefile', [('x',), ('rt', 0), (None,), ('rb', 1.5), ('rb', None)])
 
+    def test_sendmsg_ancillary_items(self):
+        # Each is refused before anything is sent.
+        self.method_rows('sendmsg', [
+            ([b'x'], [object()]), ([b'x'], [(object(), 0, b'data')]),
+            ([b'x'], [(0, object(), b'data')]), ([b'x'], [(0, 0, object())]),
+            ([b'x'], [(0, 0)]), ([b'x'], [(0, 0, b'data', 42)]), ([b'x'], [b'abc']),
+            ([b'x'], [[0, 0]]), ([b'x'], [(INT_OVER, 0, b'data')]), ([b'x'], 5), (5,),
+        ])
+
     def test_module_functions(self):
         rows = [
             ('getaddrinfo', (1, 80)), ('getaddrinfo', ('127.0.0.1', 1.5)),
@@ -222,6 +231,15 @@ class Rows(unittest.TestCase):
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 1.5)),
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 0, 1.5)),
             ('socket', (pysocket.AF_INET, pysocket.SOCK_STREAM, 0, -5)),
+            ('CMSG_LEN', (-1,)), ('CMSG_LEN', (2**31,)), ('CMSG_LEN', (HUGE - 1,)),
+            ('CMSG_LEN', (HUGE,)), ('CMSG_LEN', (1.5,)), ('CMSG_LEN', (None,)),
+            ('CMSG_SPACE', (-1,)), ('CMSG_SPACE', (2**31 - 1,)), ('CMSG_SPACE', (HUGE,)),
+            ('CMSG_SPACE', (-HUGE - 1,)), ('CMSG_SPACE', ('1',)),
+            # CPython's limit, below the library's.
+            ('CMSG_SPACE', (2**31 - pysocket.CMSG_SPACE(1),)),
+            ('CMSG_SPACE', (2**31 - 1 - pysocket.CMSG_SPACE(1),)),
+            ('CMSG_LEN', (2**31 - pysocket.CMSG_LEN(0),)),
+            ('CMSG_LEN', (2**31 - 1 - pysocket.CMSG_LEN(0),)),
         ]
         try:
             for name, args in rows:

@@ -4,16 +4,19 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import contextlib
 import errno
 import gc
 import io
 import os
 import pickle
 import select
+import signal
 import socket as pysocket
 import struct
 import sys
 import unittest
+import unittest.mock
 import warnings
 
 from gi.module import get_introspection_module
@@ -180,6 +183,56 @@ class ExceptionTest(unittest.TestCase):
                 s.connect(('127.0.0.1', 9))
 
 
+class Alarm(Exception):
+    pass
+
+
+class SignalHandlerTest(unittest.TestCase):
+    # A signal handler's exception during a call that then times out is
+    # what the call raises, as CPython's: the handler runs when the call
+    # returns, while PyGObject converts the timeout.
+
+    def setUp(self):
+        def handler(signum, frame):
+            raise Alarm
+        old = signal.signal(signal.SIGALRM, handler)
+        self.addCleanup(signal.signal, signal.SIGALRM, old)
+        self.addCleanup(signal.setitimer, signal.ITIMER_REAL, 0)
+
+    def assert_alarm(self, call, *args):
+        # PyGObject prints the handler's exception as it fails to convert.
+        with contextlib.redirect_stderr(io.StringIO()):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            with self.assertRaises(Alarm):
+                call(*args)
+        self.assertFalse(hasattr(sys, 'last_value'))
+
+    def test_recvfrom(self):
+        with Sock.socket(Sock.AF_INET, Sock.SOCK_DGRAM) as s:
+            s.bind(('127.0.0.1', 0))
+            s.settimeout(0.5)
+            self.assert_alarm(s.recvfrom, 16)
+            self.assert_alarm(s.recvfrom_into, bytearray(16))
+
+    def test_accept(self):
+        with Sock.socket() as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen()
+            server.settimeout(0.5)
+            self.assert_alarm(server.accept)
+
+    def test_makefile_read(self):
+        client, conn = tcp_pair()
+        with client, conn:
+            conn.settimeout(0.5)
+            with conn.makefile('rb', buffering=0) as f:
+                self.assert_alarm(f.read, 16)
+
+    def test_other_runtime_errors_pass(self):
+        error = RuntimeError('Converting the GError failed')
+        self.assertIs(override._interrupted(error), error)
+
+
 class MakefileTest(unittest.TestCase):
 
     def test_types(self):
@@ -257,6 +310,33 @@ class MakefileTest(unittest.TestCase):
             client.sendall(b'still there\n')
             self.assertEqual(f.readline(), b'still there\n')
             f.close()
+
+    def test_close_waits_for_files(self):
+        # As CPython's: the socket stays open while a makefile() file is,
+        # and closes with the last one.
+        client, conn = tcp_pair()
+        with client:
+            reader = conn.makefile('rb')
+            writer = conn.makefile('wb', buffering=0)
+            conn.close()
+            client.sendall(b'ping')
+            self.assertEqual(conn.recv(4), b'ping')
+            self.assertNotEqual(conn.fileno(), -1)
+            reader.close()
+            conn.send(b'pong')
+            writer.close()
+            self.assertEqual(conn.fileno(), -1)
+            with self.assertRaises(OSError) as cm:
+                conn.recv(4)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            self.assertEqual(client.recv(4), b'pong')
+        # Without files, close() is at once.
+        client, conn = tcp_pair()
+        client.close()
+        with conn.makefile('rb'):
+            pass
+        conn.close()
+        self.assertEqual(conn.fileno(), -1)
 
 
 class UnixPathTest(unittest.TestCase):
@@ -395,6 +475,20 @@ class SocketObjectTest(unittest.TestCase):
                 self.assertEqual((s.family, s.type, s.proto),
                                  (Sock.AF_INET, Sock.SOCK_DGRAM, pysocket.IPPROTO_UDP))
                 self.assertEqual(s.getsockname(), py.getsockname())
+
+    def test_create_connection_uses_replaced_socket(self):
+        # As Lib/socket.py's, create_connection() makes socket.socket
+        # objects: a test's replacement for the class is what it connects.
+        class TimingOut(Sock.socket):
+            def connect(self, address):
+                raise TimeoutError('timed out')
+
+        with unittest.mock.patch.object(Sock, 'socket', TimingOut):
+            with self.assertRaises(TimeoutError):
+                Sock.create_connection(('127.0.0.1', closed_port()))
+        self.assertIs(Sock.socket, Sock.SocketType)
+        with self.assertRaises(ConnectionRefusedError):
+            Sock.create_connection(('127.0.0.1', closed_port()))
 
     def test_gobject_construction_still_works(self):
         s = Sock.InetObject(family=Sock.AF_INET, socket_type=Sock.SOCK_DGRAM)

@@ -241,6 +241,40 @@ def _os_error(e, resolver=None):
     return exc
 
 
+# PyGObject's GLib.Error.__init__, where a signal handler's exception
+# surfaces during the conversion of a call's GError.
+_GERROR_INIT_CODE = GLib.Error.__init__.__code__
+
+
+def _interrupted(e):
+    """The exception a Python signal handler raised during a failed call,
+    for the RuntimeError e PyGObject raised instead; or e.
+
+    A signal that arrives during a blocking call runs its Python handler
+    when the call returns (the library retries EINTR). When the call
+    failed, that is while PyGObject builds the GLib.Error, in
+    GLib.Error.__init__; an exception from the handler makes that fail, and
+    PyGObject prints it, leaves it in sys.last_value (PyErr_Print) and
+    raises RuntimeError('Converting the GError failed'). The handler's
+    exception is what the socket module lets through, as CPython's
+    ZeroDivisionError or KeyboardInterrupt from a call a signal interrupts.
+    """
+    if _builtin_type(e) is not RuntimeError or e.args != ('Converting the GError failed',):
+        return e
+    exc = getattr(sys, 'last_value', None)
+    tb = getattr(exc, '__traceback__', None)
+    if tb is None or tb.tb_frame.f_code is not _GERROR_INIT_CODE:
+        return e
+    # PyErr_Print put it there for an interactive session's pdb.pm(); it is
+    # raised instead.
+    for name in ('last_type', 'last_value', 'last_traceback'):
+        try:
+            delattr(sys, name)
+        except AttributeError:
+            pass
+    return exc
+
+
 # Arguments -------------------------------------------------------------------
 #
 # CPython's argument parsing, for the calls where PyGObject's differs: it
@@ -663,6 +697,8 @@ class Object(Sock.Object):
             conn, address = _Plain.accept(self)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         return conn, _from_variant(address)
 
     def bind(self, address):
@@ -673,8 +709,25 @@ class Object(Sock.Object):
         except GLib.Error as e:
             raise _os_error(e) from None
 
+    # Open makefile() files, as Lib/socket.py counts them.
+    _io_refs = 0
+
+    def _decref_socketios(self):
+        # A makefile() file closed: the last one ends a close() put off.
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self.__dict__.pop('_close_pending', False):
+            self.close()
+
     def close(self):
-        """Closes the socket, as socket.close(); closing twice is harmless."""
+        """Closes the socket, as socket.close(); closing twice is harmless.
+
+        As CPython's, while files of makefile() are open the socket stays
+        open (and usable) until the last of them is closed.
+        """
+        if self._io_refs > 0:
+            self._close_pending = True
+            return
         try:
             _Plain.close(self)
         except GLib.Error as e:
@@ -700,6 +753,8 @@ class Object(Sock.Object):
             _Plain.connect(self, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def connect_ex(self, address):
         """Connects, returning 0 or the errno, as socket.connect_ex()."""
@@ -708,6 +763,8 @@ class Object(Sock.Object):
             return _Plain.connect_ex(self, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def getpeername(self):
         try:
@@ -769,6 +826,7 @@ class Object(Sock.Object):
         if writing:
             rawmode += 'w'
         raw = StreamIO(self, rawmode)
+        self._io_refs += 1
         if buffering is None:
             buffering = -1
         if buffering < 0:
@@ -821,6 +879,8 @@ class Object(Sock.Object):
             data, address = _recvfrom_data(self, bufsize, flags)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         return data, _from_variant(address)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
@@ -852,6 +912,8 @@ class Object(Sock.Object):
                 data, address = _recvfrom_data(self, nbytes, flags)
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             view[:len(data)] = data
             return len(data), _from_variant(address)
 
@@ -893,6 +955,8 @@ class Object(Sock.Object):
             return _sendto(self, data, flags, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def sendfile(self, file, offset=0, count=None):
         """sendfile(file[, offset[, count]]) -> bytes sent, as socket.sendfile().
@@ -936,6 +1000,8 @@ class Object(Sock.Object):
             sent = _Plain.sendfile(self, fileno, offset, -1 if count is None else count)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
         finally:
             pass
         if sent > 0:
@@ -1048,8 +1114,7 @@ class Object(Sock.Object):
             ancdata is a list of (level, type, data) tuples, as CPython's.
             """
             data = [GLib.Bytes.new(_data(buffer)) for buffer in buffers]
-            items = [(_c_int(level), _c_int(kind), _data(cdata))
-                     for level, kind, cdata in ancdata]
+            items = [_ancillary_item(item) for item in ancdata]
             anc = GLib.Variant('a(iiay)', items) if items else None
             variant = None if address is None else \
                 _to_variant(self.get_family(), address, 'sendmsg')
@@ -1057,6 +1122,8 @@ class Object(Sock.Object):
                 return _Plain.sendmsg(self, data, anc, _c_int(flags), variant)
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
 
     if hasattr(_Plain, 'recvmsg'):
         def recvmsg(self, bufsize, ancbufsize=0, flags=0):
@@ -1071,6 +1138,8 @@ class Object(Sock.Object):
                                                                _c_int(flags))
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             items = [(level, kind, bytes(cdata)) for level, kind, cdata in anc.unpack()] \
                 if anc is not None else []
             return (data.get_data() or b'') if data is not None else b'', items, msg_flags, \
@@ -1103,6 +1172,20 @@ class Object(Sock.Object):
                 _Plain.set_inheritable(self, bool(inheritable))
             except GLib.Error as e:
                 raise _os_error(e) from None
+
+
+def _ancillary_item(item):
+    """A sendmsg() (level, type, data) item as CPython's "(iiy*)" takes it:
+    a TypeError for anything but a sequence of three."""
+    if isinstance(item, (str, bytes, bytearray)) or not hasattr(item, '__len__') \
+            or not hasattr(item, '__getitem__'):
+        raise TypeError('[sendmsg() ancillary data items]() argument must be sequence '
+                        'of length 3, not %s' % _builtin_type(item).__name__)
+    if len(item) != 3:
+        raise TypeError('[sendmsg() ancillary data items]() argument must be sequence '
+                        'of length 3, not %d' % len(item))
+    level, kind, data = item
+    return _c_int(level), _c_int(kind), _data(data)
 
 
 def _timeout_seconds(value):
@@ -1146,9 +1229,10 @@ class StreamIO(io.RawIOBase):
     """The raw file of makefile(): socket.SocketIO over a GIOStream.
 
     Reads and writes the streams of sock_object_makefile(), unbuffered, on a
-    duplicate of the socket's descriptor: the file and the socket close
-    independently (CPython's file instead keeps the socket's own descriptor
-    open until both are closed). As SocketIO, it follows the socket's
+    duplicate of the socket's descriptor. As CPython's, a socket closed
+    while files of its makefile() are open stays open until the last of
+    them closes (the files themselves never depend on the socket's
+    descriptor, which CPython's read). As SocketIO, it follows the socket's
     timeout, read and write return None where a non-blocking socket has
     nothing to give or no room, and after a timeout the file refuses to
     read on.
@@ -1201,6 +1285,8 @@ class StreamIO(io.RawIOBase):
                 elif isinstance(exc, BlockingIOError):
                     return None
                 raise exc from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             view[:len(data)] = data
             return len(data)
 
@@ -1217,6 +1303,8 @@ class StreamIO(io.RawIOBase):
             if isinstance(exc, BlockingIOError):
                 return None
             raise exc from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def readable(self):
         if self.closed:
@@ -1254,11 +1342,14 @@ class StreamIO(io.RawIOBase):
         if self.closed:
             return
         io.RawIOBase.close(self)
-        self._sock = None
+        sock, self._sock = self._sock, None
         try:
             self._stream.close(None)
         except GLib.Error as e:
             raise _os_error(e) from None
+        finally:
+            if hasattr(sock, '_decref_socketios'):
+                sock._decref_socketios()
 
 
 SocketIO = StreamIO
@@ -1377,13 +1468,29 @@ if hasattr(Sock, 'socketpair'):
 
 
 if hasattr(Sock, 'cmsg_len'):
+    def _cmsg_size(compute, length, name):
+        # CPython's "n" argument, and OverflowError for any length no
+        # control message can carry, negative ones included.
+        length = operator.index(length)
+        if length > _SSIZE_MAX or length < -_SSIZE_MAX - 1:
+            raise OverflowError('Python int too large to convert to C ssize_t')
+        result = compute(length) if length >= 0 else 0
+        if result == 0:
+            raise OverflowError('%s() argument out of range' % name)
+        return result
+
     def CMSG_LEN(length):
         """The cmsg_len of a control message carrying length bytes."""
-        return Sock.cmsg_len(_size(length, 'CMSG_LEN'))
+        return _cmsg_size(Sock.cmsg_len, length, 'CMSG_LEN')
+
+    # CPython's bound for CMSG_SPACE(), a few bytes below the library's:
+    # room for the padding before and after the data.
+    _CMSG_SPACE_MAX = _INT_MAX - Sock.cmsg_space(1)
 
     def CMSG_SPACE(length):
         """The buffer space a control message carrying length bytes takes."""
-        return Sock.cmsg_space(_size(length, 'CMSG_SPACE'))
+        return _cmsg_size(lambda n: Sock.cmsg_space(n) if n <= _CMSG_SPACE_MAX else 0,
+                          length, 'CMSG_SPACE')
 
     __all__ += ['CMSG_LEN', 'CMSG_SPACE']
 
@@ -1492,6 +1599,8 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         infos = Sock.getaddrinfo(host, port, family, type, proto, flags)
     except GLib.Error as e:
         raise _os_error(e) from None
+    except RuntimeError as e:
+        raise _interrupted(e) from None
     return [(_intenum(f, AddressFamily), _intenum(t, SocketKind), p, c, a)
             for f, t, p, c, a in infos.unpack()]
 
@@ -1649,12 +1758,23 @@ def has_dualstack_ipv6():
 _GLOBAL_DEFAULT_TIMEOUT = object()
 
 
+def _public_socket_class():
+    # gi.repository.Sock, the module users import and patch, is PyGObject's
+    # proxy holding copies of this module's names.
+    module = sys.modules.get('gi.repository.Sock')
+    return getattr(module, 'socket', socket) if module is not None else socket
+
+
 def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=None, *,
                       all_errors=False):
     """Connects to (host, port) and returns the socket, as
     socket.create_connection(): each resolved address in turn."""
     host, port = address
-    if source_address is None and not all_errors:
+    # The library's own connect loop, unless the module's socket class has
+    # been replaced (a test's mock.patch), which Lib/socket.py's loop below
+    # creates as CPython's does.
+    socket_class = _public_socket_class()
+    if source_address is None and not all_errors and socket_class is Object:
         seconds = Sock.getdefaulttimeout() if timeout is _GLOBAL_DEFAULT_TIMEOUT \
             else _timeout_seconds(timeout)
         try:
@@ -1664,13 +1784,15 @@ def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=N
                                           seconds)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     # A source address or every error: Lib/socket.py's loop.
     exceptions = []
     for af, socktype, proto, canonname, sa in getaddrinfo(host, port, 0, Sock.SOCK_STREAM):
         sock = None
         try:
-            sock = socket(af, socktype, proto)
+            sock = socket_class(af, socktype, proto)
             if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
                 sock.settimeout(timeout)
             if source_address:
