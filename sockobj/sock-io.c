@@ -10,7 +10,24 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "sock-interrupt-private.h"
 #include "sock-io-private.h"
+
+static SockInterruptCheck interrupt_check;
+
+void
+_sock_set_interrupt_check (SockInterruptCheck check)
+{
+  g_atomic_pointer_set (&interrupt_check, check);
+}
+
+gboolean
+_sock_io_interrupted (void)
+{
+  SockInterruptCheck check = g_atomic_pointer_get (&interrupt_check);
+
+  return check != NULL && check ();
+}
 
 static void
 update_plain (SockIOTimeouts *timeouts)
@@ -150,9 +167,11 @@ _sock_io_wait (SockFdGuard  *guard,
 
       if (result < 0)
         {
-          if (errno == EINTR)
+          gint err = errno;
+
+          if (err == EINTR && !_sock_io_interrupted ())
             continue;
-          *errsv = errno;
+          *errsv = err;
           break;
         }
 
@@ -200,6 +219,13 @@ _sock_io_run_slow (SockFdGuard   *guard,
           if (_sock_fd_guard_is_closed (guard))
             {
               *errsv = EBADF;
+              return -1;
+            }
+          /* A binding's signal handler ends the call (see
+           * sock-interrupt-private.h). */
+          if (_sock_io_interrupted ())
+            {
+              *errsv = EINTR;
               return -1;
             }
           /* Waiting ourselves, the deadline stands; else the kernel

@@ -17,6 +17,7 @@
 
 #include "sock-error-private.h"
 #include "sock-io-private.h"
+#include "sock-interrupt-private.h"
 #include "sock-io-stream-private.h"
 #include "sock-object-private.h"
 
@@ -524,6 +525,8 @@ connect_attempts (SockObject                    *self,
         break;
       if (err != EINTR && err != EINPROGRESS)
         break;
+      if (err == EINTR && _sock_io_interrupted ())
+        break;
 
       /* The kernel reports a blocking connect() that SO_SNDTIMEO cut
        * short as EINPROGRESS; so does the layer, on the same deadline. */
@@ -938,6 +941,12 @@ _sock_object_send_remaining (SockObject    *self,
                                       G_OBJECT_TYPE_NAME (self));
 
       *sent += MIN ((gsize) n, size - *sent);
+
+      /* A signal cuts a blocking send short rather than fail it with
+       * EINTR: a binding's handler may still end the call (as CPython's
+       * sendall() checks for signals between its sends). */
+      if (*sent < size && _sock_io_interrupted ())
+        return _sock_object_set_io_error (self, error, EINTR, wait, "send");
     }
   while (*sent < size);
 

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "sock-interrupt-private.h"
 #include "test-util.h"
 
 /* The storm of signals ---------------------------------------------------- */
@@ -715,6 +716,145 @@ test_dispositions (void)
   g_test_trap_assert_passed ();
 }
 
+/* A binding's interrupt check (sock-interrupt-private.h) --------------------- */
+
+static gint check_calls;
+static gint check_ends_calls;
+
+static gboolean
+interrupt_check (void)
+{
+  g_atomic_int_inc (&check_calls);
+  return g_atomic_int_get (&check_ends_calls);
+}
+
+static gpointer
+interrupted_recv_thread (gpointer data)
+{
+  Work *work = data;
+  guint8 byte;
+
+  target_register (&work->target);
+  work->ok = sock_object_recv_into (work->sock, &byte, 1, 0, &work->error) == 1;
+  target_unregister (&work->target);
+  return NULL;
+}
+
+static gpointer
+interrupted_sendall_thread (gpointer data)
+{
+  Work *work = data;
+
+  target_register (&work->target);
+  work->ok = sock_object_sendall (work->sock, work->buffer, work->size, 0, &work->error);
+  target_unregister (&work->target);
+  return NULL;
+}
+
+/* Runs @func on @sock in a thread under the storm of signals; the check
+ * says @end. Without end, the peer's byte (or reads) let the call finish. */
+static void
+run_checked (GThreadFunc  func,
+             SockObject  *sock,
+             SockObject  *peer,
+             gboolean     end,
+             Work        *work)
+{
+  GThread *thread;
+
+  g_atomic_int_set (&check_calls, 0);
+  g_atomic_int_set (&check_ends_calls, end);
+  work->sock = sock;
+  storm_start ();
+  thread = g_thread_new ("checked", func, work);
+  wait_for_signals (&work->target, 20);
+  if (!end)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) drained = NULL;
+
+      if (func == interrupted_recv_thread)
+        g_assert_true (sock_object_sendall (peer, (const guint8 *) "x", 1, 0, &error));
+      else
+        while (!g_atomic_int_get (&work->target.finished))
+          {
+            g_clear_pointer (&drained, g_bytes_unref);
+            drained = sock_object_recv (peer, 1 << 16, MSG_DONTWAIT, NULL);
+          }
+      g_assert_no_error (error);
+    }
+  g_thread_join (thread);
+  storm_stop ();
+}
+
+static void
+test_interrupt_check (void)
+{
+  const gdouble timeouts[] = { -1, 20 };
+
+  g_test_summary ("A binding's interrupt check runs at each EINTR: FALSE retries the "
+                  "call, TRUE ends it with SOCK_ERROR/EINTR, blocking in the kernel or "
+                  "polling on a timeout; sendall() asks it after a send cut short");
+  test_watchdog_arm (60);
+  _sock_set_interrupt_check (interrupt_check);
+
+  for (guint t = 0; t < G_N_ELEMENTS (timeouts); t++)
+    for (gint end = 0; end <= 1; end++)
+      {
+        g_autoptr(SockObject) a = NULL;
+        g_autoptr(SockObject) b = NULL;
+        Work work = { 0 };
+
+        test_unix_pair (SOCK_STREAM, &a, &b);
+        /* No timeout of any kind: the kernel waits; or settimeout()'s poll. */
+        test_set_io_timeout (b, 0);
+        if (timeouts[t] > 0)
+          {
+            g_autoptr(GError) error = NULL;
+
+            g_assert_true (sock_object_settimeout (b, timeouts[t], &error));
+            g_assert_no_error (error);
+          }
+        run_checked (interrupted_recv_thread, b, a, end, &work);
+        g_assert_cmpint (g_atomic_int_get (&check_calls), >, 0);
+        if (end)
+          {
+            g_assert_false (work.ok);
+            g_assert_error (work.error, SOCK_ERROR, EINTR);
+          }
+        else
+          {
+            g_assert_no_error (work.error);
+            g_assert_true (work.ok);
+          }
+        work_clear (&work);
+      }
+
+  for (gint end = 0; end <= 1; end++)
+    {
+      g_autoptr(SockObject) a = NULL;
+      g_autoptr(SockObject) b = NULL;
+      Work work = { 0 };
+
+      /* Far more than the socket buffers hold: the send blocks. */
+      test_unix_pair (SOCK_STREAM, &a, &b);
+      test_set_io_timeout (a, 0);
+      work.size = 8 << 20;
+      work.buffer = g_malloc0 (work.size);
+      run_checked (interrupted_sendall_thread, a, b, end, &work);
+      g_assert_cmpint (g_atomic_int_get (&check_calls), >, 0);
+      if (end)
+        g_assert_error (work.error, SOCK_ERROR, EINTR);
+      else
+        g_assert_no_error (work.error);
+      g_assert_true (work.ok == !end);
+      work_clear (&work);
+    }
+
+  _sock_set_interrupt_check (NULL);
+  test_watchdog_disarm ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -730,6 +870,7 @@ main (int   argc,
   g_test_add_func ("/signals/connect/unix", test_connect_unix);
   g_test_add_func ("/signals/connect/timeout", test_connect_timeout);
   g_test_add_func ("/signals/dispositions/unchanged", test_dispositions);
+  g_test_add_func ("/signals/interrupt-check/binding", test_interrupt_check);
 
   return g_test_run ();
 }

@@ -668,6 +668,98 @@ class ModuleFunctionTest(unittest.TestCase):
                 self.assertEqual(s.getsockname(), py.getsockname())
 
 
+class SignalInterruptTest(unittest.TestCase):
+    """A Python signal handler that raises during a blocking call.
+
+    With gi.overrides._sock the call ends with the handler's exception at
+    once, as in CPython (Ctrl+C in a blocking accept()); without it
+    (SOCK_PYTHON_NO_FAST=1) the exception comes when the call ends, here
+    at its timeout. Every blocking call has a backstop: a thread that ends
+    it after BACKSTOP seconds, so that a regression fails, never hangs."""
+
+    BACKSTOP = 10.0
+    SIGNAL_AFTER = 0.05
+
+    def setUp(self):
+        import signal
+        import threading
+        self.signal = signal
+        self.threading = threading
+        self.fast = sys.modules['gi.overrides.Sock']._fast is not None
+        self.handled = []
+        old = signal.signal(signal.SIGALRM, self.raising_handler)
+        self.addCleanup(signal.signal, signal.SIGALRM, old)
+        self.addCleanup(signal.setitimer, signal.ITIMER_REAL, 0)
+
+    def raising_handler(self, *args):
+        self.handled.append(time.monotonic())
+        1 // 0
+
+    def backstop(self, action):
+        timer = self.threading.Timer(self.BACKSTOP, action)
+        timer.start()
+        self.addCleanup(timer.join)
+        self.addCleanup(timer.cancel)
+
+    def assert_interrupted(self, call, sock):
+        # Without the module the exception waits for the call's end: a
+        # timeout of one second ends it.
+        if not self.fast:
+            sock.settimeout(1.0)
+        self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+        start = time.monotonic()
+        with self.assertRaises(ZeroDivisionError):
+            call()
+        elapsed = time.monotonic() - start
+        self.assertEqual(len(self.handled), 1)
+        if self.fast:
+            # Ended by the handler: well before the backstop.
+            self.assertLess(elapsed, self.BACKSTOP / 2)
+        else:
+            self.assertGreaterEqual(elapsed, 0.9)
+        self.handled.clear()
+
+    def test_blocking_accept(self):
+        with Sock.socket() as listener:
+            listener.bind(('127.0.0.1', 0))
+            listener.listen()
+            address = listener.getsockname()
+            self.backstop(lambda: Sock.create_connection(address).close())
+            self.assert_interrupted(listener.accept, listener)
+
+    def test_blocking_receives(self):
+        a, b = Sock.socketpair()
+        with a, b:
+            self.backstop(lambda: a.send(b'x'))
+            for call in (lambda: b.recv(10), lambda: b.recv_into(bytearray(10)),
+                         lambda: b.recvfrom(10)):
+                with self.subTest(call=call):
+                    self.assert_interrupted(call, b)
+
+    def test_blocking_sendall(self):
+        # The kernel cuts the blocked send short (a partial count, no
+        # EINTR); sendall() checks for a handler between its sends.
+        a, b = Sock.socketpair()
+        with a, b:
+            self.backstop(lambda: b.shutdown(Sock.SHUT_RDWR))
+            self.assert_interrupted(lambda: a.sendall(b'x' * (16 << 20)), a)
+
+    def test_handler_that_returns_lets_the_call_go_on(self):
+        self.signal.signal(self.signal.SIGALRM, lambda *args: self.handled.append(1))
+        a, b = Sock.socketpair()
+        with a, b:
+            b.settimeout(TIMEOUT)
+            self.backstop(lambda: a.send(b'late'))
+            self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+            sender = self.threading.Timer(0.3, a.send, (b'data',))
+            sender.start()
+            try:
+                self.assertEqual(b.recv(10), b'data')
+            finally:
+                sender.join()
+            self.assertEqual(self.handled, [1])
+
+
 class CPythonPeerTest(unittest.TestCase):
 
     def test_echo_with_cpython(self):

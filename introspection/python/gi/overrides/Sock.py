@@ -235,6 +235,13 @@ def _os_error(e, resolver=None):
             exc = _errno_class(code)(code, os.strerror(code))
     else:
         return e
+    if exc.errno == _errno.EINTR and _fast is not None:
+        # Ended for a signal handler that raised (sock-fast.c), on the
+        # socket or a makefile() stream: the call raises what the handler
+        # did, as in CPython.
+        interrupt = _fast.take_interrupt()
+        if interrupt is not None:
+            return interrupt
     exc.message = e.message
     exc.domain = e.domain
     exc.code = e.code
@@ -585,6 +592,10 @@ if not os.environ.get('SOCK_PYTHON_NO_FAST'):
         pass
 if _fast is not None:
     _recv_data, _send, _sendall = _fast.recv, _fast.send, _fast.sendall
+    # A Python signal handler that raises ends the blocking call it
+    # interrupted, as in CPython (Ctrl+C in accept()); see sock-fast.c.
+    import threading as _threading
+    _fast.install_interrupt_check(_threading.main_thread().ident)
 
 
 class Object(Sock.Object):
@@ -870,6 +881,8 @@ class Object(Sock.Object):
             return _recv_data(self, bufsize, flags)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def recvfrom(self, bufsize, flags=0):
         """recvfrom(bufsize[, flags]) -> (data, address), as socket.recvfrom()."""
@@ -896,6 +909,8 @@ class Object(Sock.Object):
                 data = _recv_data(self, nbytes, flags)
             except GLib.Error as e:
                 raise _os_error(e) from None
+            except RuntimeError as e:
+                raise _interrupted(e) from None
             view[:len(data)] = data
             return len(data)
 
@@ -927,6 +942,8 @@ class Object(Sock.Object):
             return _send(self, data, flags)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def sendall(self, data, flags=0):
         """sendall(data[, flags]): sends all of data, as socket.sendall()."""
@@ -938,6 +955,8 @@ class Object(Sock.Object):
             _sendall(self, data, flags)
         except GLib.Error as e:
             raise _os_error(e) from None
+        except RuntimeError as e:
+            raise _interrupted(e) from None
 
     def sendto(self, *args):
         """sendto(data[, flags], address) -> count, as socket.sendto()."""

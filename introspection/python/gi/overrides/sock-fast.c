@@ -19,8 +19,13 @@
  * object that is not a Sock.Object, a size or flags out of range) raises
  * TypeError or OverflowError here, never reaches C.
  *
+ * It also gives the library a check to run at each EINTR (see "Signals"
+ * below), so that a Python signal handler that raises ends a blocking
+ * call, for every call of the override.
+ *
  * The override works without this module (it falls back to PyGObject's
- * calls) and the tests run both ways (SOCK_PYTHON_NO_FAST=1).
+ * calls, and a handler's exception waits for the call to end) and the
+ * tests run both ways (SOCK_PYTHON_NO_FAST=1).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -28,6 +33,89 @@
 #include <pygobject.h>
 
 #include <sockobj.h>
+
+#include "sock-interrupt-private.h"
+
+/* Signals --------------------------------------------------------------------
+ *
+ * CPython's socket calls end when a signal handler raises (Ctrl+C's
+ * KeyboardInterrupt in a blocking accept() or recv()). The library retries
+ * EINTR, so at each one it asks interrupt_check(), which runs the Python
+ * handlers as CPython does there; when one raises, the call ends with
+ * SOCK_ERROR / EINTR and the handler's exception waits here for the call
+ * to raise it (take_interrupt(), or the calls of this module). Python runs
+ * handlers only in its main thread; elsewhere the call goes on. */
+
+static unsigned long main_thread_ident;
+static gboolean have_main_thread;
+static PyObject *interrupt_exception;   /* main thread only, with the GIL */
+
+static gboolean
+interrupt_check (void)
+{
+  PyGILState_STATE state;
+  gboolean raised;
+
+  if (!have_main_thread || !Py_IsInitialized () ||
+      PyThread_get_thread_ident () != main_thread_ident)
+    return FALSE;
+
+  state = PyGILState_Ensure ();
+  raised = PyErr_CheckSignals () < 0;
+  if (raised)
+    {
+      PyObject *type, *value, *traceback;
+
+      PyErr_Fetch (&type, &value, &traceback);
+      PyErr_NormalizeException (&type, &value, &traceback);
+      if (traceback != NULL)
+        PyException_SetTraceback (value, traceback);
+      Py_XSETREF (interrupt_exception, value);
+      Py_XDECREF (type);
+      Py_XDECREF (traceback);
+    }
+  PyGILState_Release (state);
+
+  return raised;
+}
+
+/* The exception a handler raised during the last call, taken; or NULL. */
+static PyObject *
+take_interrupt_exception (void)
+{
+  PyObject *exception = interrupt_exception;
+
+  interrupt_exception = NULL;
+  return exception;
+}
+
+/* install_interrupt_check(main_thread_ident): called once by the override. */
+static PyObject *
+fast_install_interrupt_check (PyObject *module,
+                              PyObject *arg)
+{
+  unsigned long ident = PyLong_AsUnsignedLong (arg);
+
+  if (ident == (unsigned long) -1 && PyErr_Occurred ())
+    return NULL;
+  main_thread_ident = ident;
+  have_main_thread = TRUE;
+  _sock_set_interrupt_check (interrupt_check);
+  Py_RETURN_NONE;
+}
+
+/* take_interrupt() -> the exception a signal handler raised during the call
+ * that just failed with EINTR, or None. */
+static PyObject *
+fast_take_interrupt (PyObject *module,
+                     PyObject *unused)
+{
+  PyObject *exception = take_interrupt_exception ();
+
+  if (exception == NULL)
+    Py_RETURN_NONE;
+  return exception;
+}
 
 /* The SockObject a Python argument wraps, or NULL with TypeError set. */
 static SockObject *
@@ -69,6 +157,24 @@ flags_from_py (PyObject *arg,
 static PyObject *
 raise_error (GError *error)
 {
+  PyObject *exception = take_interrupt_exception ();
+
+  /* A signal handler raised and the call ended for it: that is what the
+   * call raises. Otherwise a handler that has not run yet (the check is
+   * not installed, or the signal came as the call returned) runs now, and
+   * what it raises wins over the call's error, as in CPython. */
+  if (exception != NULL)
+    {
+      PyErr_SetObject ((PyObject *) Py_TYPE (exception), exception);
+      Py_DECREF (exception);
+      g_clear_error (&error);
+      return NULL;
+    }
+  if (PyErr_CheckSignals () < 0)
+    {
+      g_clear_error (&error);
+      return NULL;
+    }
   /* The library never fails without an error; if it ever did, this is
    * still an exception rather than a NULL return with none set. */
   if (!pyg_error_check (&error))
@@ -194,6 +300,10 @@ static PyMethodDef fast_methods[] = {
     "send(sock, data, flags) -> int: sock_object_send()" },
   { "sendall", (PyCFunction) (void (*) (void)) fast_sendall, METH_FASTCALL,
     "sendall(sock, data, flags): sock_object_sendall()" },
+  { "install_interrupt_check", fast_install_interrupt_check, METH_O,
+    "install_interrupt_check(main_thread_ident): end calls a signal handler raises in" },
+  { "take_interrupt", fast_take_interrupt, METH_NOARGS,
+    "take_interrupt() -> what a signal handler raised during the call that failed, or None" },
   { NULL, NULL, 0, NULL },
 };
 
