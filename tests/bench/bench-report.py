@@ -372,8 +372,10 @@ def markdown(args, rows, instr, info):
       '`sock_unix_object_send_fds` / `sock_unix_object_recv_fds` (a new `GBytes` and '
       '`GArray` per message); target ≤ 1.10x raw. '
       '**python-echo**: the seed\'s echo client and server, 20,000 round '
-      'trips, with CPython\'s `socket`, with `Sock` through PyGObject, and with GIO '
-      'through PyGObject (`GSocketConnection` streams).')
+      'trips, with CPython\'s `socket`, with `Sock` through PyGObject and its override '
+      '(whose `recv`, `send` and `sendall` go through the override\'s C half, '
+      '`gi.overrides._sock`, rather than PyGObject\'s generic invoke; see '
+      '`doc/porting.md`), and with GIO through PyGObject (`GSocketConnection` streams).')
     w('- **async-echo-N**: an echo server and N clients in one thread and one loop '
       '(the thread-default `GMainContext`; for raw, one level-triggered `epoll` loop on '
       'non-blocking descriptors), each client making round trips of 64 bytes one at a '
