@@ -53,6 +53,10 @@ def load_sock():
     if sys.modules.get('gi.overrides.Sock') is None:
         return None, ('the Sock override (gi/overrides/Sock.py) is not on the path; set '
                       "PYTHONPATH to the build's introspection/python directory")
+    if sys.modules['gi.overrides.Sock']._fast is None:
+        print('bench-python: the override runs without its C half (gi.overrides._sock: not '
+              'built, or SOCK_PYTHON_NO_FAST is set); pygobject-sockobj measures '
+              "PyGObject's calls only", file=sys.stderr)
     return Sock, None
 
 
