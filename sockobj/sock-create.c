@@ -286,6 +286,14 @@ sock_create_connection (GVariant  *address,
       if (sock != NULL)
         return sock;
 
+      /* Ended for a binding's signal handler (sock-interrupt-private.h):
+       * the next address would not see it again. */
+      if (g_error_matches (local_error, SOCK_ERROR, EINTR))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
       if (messages == NULL)
         messages = g_string_new (NULL);
       else

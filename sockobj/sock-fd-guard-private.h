@@ -105,8 +105,11 @@ _sock_fd_guard_close_pending (SockFdGuard *guard)
   return errsv;
 }
 
-/* Wakes the steal waiting on @guard, which the last release saw pending. */
-void     _sock_fd_guard_wake_stealer (SockFdGuard *guard);
+/* What the last release does when a close or a steal is pending (out of
+ * line, so that the inline release stays small enough for its callers to
+ * inline it): wakes the steal, or closes the descriptor. */
+void     _sock_fd_guard_release_pending (SockFdGuard *guard,
+                                         gint         pending);
 
 static inline void
 _sock_fd_guard_release (SockFdGuard *guard)
@@ -116,12 +119,7 @@ _sock_fd_guard_release (SockFdGuard *guard)
   /* The same one load as a release with nothing pending costs anyway. */
   if (g_atomic_int_dec_and_test (&guard->users) &&
       G_UNLIKELY ((pending = g_atomic_int_get (&guard->pending_close)) != -1))
-    {
-      if (pending == SOCK_FD_GUARD_STEALING)
-        _sock_fd_guard_wake_stealer (guard);
-      else
-        _sock_fd_guard_close_pending (guard);
-    }
+    _sock_fd_guard_release_pending (guard, pending);
 }
 
 /* Pins the descriptor and returns it, or returns -1, pinning nothing, once

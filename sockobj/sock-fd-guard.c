@@ -190,8 +190,15 @@ static GMutex steal_mutex;
 static GCond steal_cond;
 
 void
-_sock_fd_guard_wake_stealer (SockFdGuard *guard G_GNUC_UNUSED)
+_sock_fd_guard_release_pending (SockFdGuard *guard,
+                                gint         pending)
 {
+  if (pending != SOCK_FD_GUARD_STEALING)
+    {
+      _sock_fd_guard_close_pending (guard);
+      return;
+    }
+
   /* Under the lock, so that it cannot fall between the stealer's check of
    * the count and its wait. Steals on other guards wake too and look again. */
   g_mutex_lock (&steal_mutex);

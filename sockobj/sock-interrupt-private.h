@@ -32,7 +32,11 @@ typedef gboolean (*SockInterruptCheck) (void);
 _SOCK_EXTERN
 void     _sock_set_interrupt_check (SockInterruptCheck check);
 
-/* For the I/O layer: whether the call that EINTR interrupted ends. */
+/* For the I/O layer: whether the call that EINTR interrupted ends. For a
+ * caller that holds no pin on the socket's descriptor. */
 gboolean _sock_io_interrupted      (void);
+
+/* _sock_io_interrupted_pinned(), for a caller that holds a pin on the
+ * descriptor, is in sock-io-private.h. */
 
 G_END_DECLS

@@ -155,6 +155,15 @@ typedef gssize (*SockIOAttempt) (gint     fd,
                                  gint     dontwait,
                                  gpointer data);
 
+/* Whether the call that EINTR interrupted ends, for a caller that holds a
+ * pin on @guard (see sock-interrupt-private.h): the binding's check runs
+ * with the pin let go, since its handler may close or detach the socket
+ * (detach waits for every pin), and it is taken again after. TRUE with
+ * @errsv set when the call ends: EINTR for the check, EBADF when the
+ * socket was closed meanwhile; the caller releases its pin as always. */
+gboolean _sock_io_interrupted_pinned (SockFdGuard *guard,
+                                      gint        *errsv);
+
 /* Waits until @fd polls for @condition. Returns FALSE with @errsv set when
  * the wait ends otherwise (closed, cancelled, expired, poll failed). */
 gboolean _sock_io_wait      (SockFdGuard   *guard,

@@ -29,6 +29,31 @@ _sock_io_interrupted (void)
   return check != NULL && check ();
 }
 
+gboolean
+_sock_io_interrupted_pinned (SockFdGuard *guard,
+                             gint        *errsv)
+{
+  SockInterruptCheck check = g_atomic_pointer_get (&interrupt_check);
+  gboolean end;
+
+  if (check == NULL)
+    return FALSE;
+
+  _sock_fd_guard_release (guard);
+  end = check ();
+  /* Pinned again whatever happened meanwhile, so that the caller's release
+   * stays balanced; a descriptor closed meanwhile is not used again. */
+  g_atomic_int_inc (&guard->users);
+
+  if (end)
+    *errsv = EINTR;
+  else if (_sock_fd_guard_is_closed (guard))
+    *errsv = EBADF;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static void
 update_plain (SockIOTimeouts *timeouts)
 {
@@ -169,10 +194,14 @@ _sock_io_wait (SockFdGuard  *guard,
         {
           gint err = errno;
 
-          if (err == EINTR && !_sock_io_interrupted ())
-            continue;
-          *errsv = err;
-          break;
+          if (err != EINTR)
+            {
+              *errsv = err;
+              break;
+            }
+          if (_sock_io_interrupted_pinned (guard, errsv))
+            break;
+          continue;
         }
 
       if (fds[0].revents != 0)
@@ -222,12 +251,9 @@ _sock_io_run_slow (SockFdGuard   *guard,
               return -1;
             }
           /* A binding's signal handler ends the call (see
-           * sock-interrupt-private.h). */
-          if (_sock_io_interrupted ())
-            {
-              *errsv = EINTR;
-              return -1;
-            }
+           * sock-interrupt-private.h), or closed the socket. */
+          if (_sock_io_interrupted_pinned (guard, errsv))
+            return -1;
           /* Waiting ourselves, the deadline stands; else the kernel
            * waits again, and it has no deadline to extend. */
           if (wait->mode != SOCK_IO_POLL)

@@ -525,7 +525,7 @@ connect_attempts (SockObject                    *self,
         break;
       if (err != EINTR && err != EINPROGRESS)
         break;
-      if (err == EINTR && _sock_io_interrupted ())
+      if (err == EINTR && _sock_io_interrupted_pinned (&priv->guard, &err))
         break;
 
       /* The kernel reports a blocking connect() that SO_SNDTIMEO cut
@@ -942,10 +942,11 @@ _sock_object_send_remaining (SockObject    *self,
 
       *sent += MIN ((gsize) n, size - *sent);
 
-      /* A signal cuts a blocking send short rather than fail it with
-       * EINTR: a binding's handler may still end the call (as CPython's
-       * sendall() checks for signals between its sends). */
-      if (*sent < size && _sock_io_interrupted ())
+      /* A signal cuts a send blocked in the kernel short rather than fail
+       * it with EINTR: a binding's handler may still end the call (as
+       * CPython's sendall() checks for signals between its sends). Polling,
+       * the wait itself sees EINTR. */
+      if (*sent < size && wait->mode == SOCK_IO_KERNEL && _sock_io_interrupted ())
         return _sock_object_set_io_error (self, error, EINTR, wait, "send");
     }
   while (*sent < size);

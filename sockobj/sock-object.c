@@ -101,17 +101,40 @@ static GPrivate adoption_key;
 
 gint _sock_object_private_offset;
 
+/* Puts @creation in the slot for the next object of @gtype; returns what
+ * was there, for slot_restore(). A class_init that makes sockets of its
+ * own runs first, so that those cannot claim it. */
+static SockAdoption *
+slot_fill (GType         gtype,
+           SockAdoption *creation)
+{
+  SockAdoption *previous = g_private_get (&adoption_key);
+
+  if (G_UNLIKELY (g_type_class_peek (gtype) == NULL))
+    g_type_class_unref (g_type_class_ref (gtype));
+  g_private_set (&adoption_key, creation);
+  return previous;
+}
+
+/* After g_object_new(): instance_init took the slot; if it never ran,
+ * nothing may be left pointing at the creator's stack frame. What was
+ * there before (an outer creation that has not reached its instance_init
+ * yet) is put back. */
+static void
+slot_restore (SockAdoption *previous)
+{
+  g_private_set (&adoption_key, previous);
+}
+
 static SockObject *
 new_adopting (GType         gtype,
               SockAdoption *adoption)
 {
+  SockAdoption *previous = slot_fill (gtype, adoption);
   SockObject *self;
 
-  g_private_set (&adoption_key, adoption);
   self = g_object_new (gtype, NULL);
-  /* instance_init took the descriptor; if it never ran, nothing may be
-   * left pointing at this stack frame. */
-  g_private_set (&adoption_key, NULL);
+  slot_restore (previous);
 
   if (adoption->fd >= 0)
     {
@@ -171,11 +194,11 @@ _sock_object_new_created (GType    gtype,
                           GError **error)
 {
   SockAdoption creation = { -1, family, type, proto, -2, FALSE };
+  SockAdoption *previous = slot_fill (gtype, &creation);
   gpointer self;
 
-  g_private_set (&adoption_key, &creation);
   self = g_initable_new (gtype, NULL, error, NULL);
-  g_private_set (&adoption_key, NULL);
+  slot_restore (previous);
 
   return self;
 }

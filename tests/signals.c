@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "sock-interrupt-private.h"
 #include "test-util.h"
@@ -721,10 +722,21 @@ test_dispositions (void)
 static gint check_calls;
 static gint check_ends_calls;
 
+static SockObject *check_closes;     /* closed (or detached) by the next check */
+static gboolean check_detaches;
+
 static gboolean
 interrupt_check (void)
 {
+  SockObject *target = g_atomic_pointer_exchange (&check_closes, NULL);
+
   g_atomic_int_inc (&check_calls);
+  /* A handler that closes the socket it interrupted (SIGTERM handlers do),
+   * or detaches it, which waits for the calls in progress. */
+  if (target != NULL && check_detaches)
+    close (sock_object_detach (target));
+  else if (target != NULL)
+    sock_object_close (target, NULL);
   return g_atomic_int_get (&check_ends_calls);
 }
 
@@ -776,11 +788,15 @@ run_checked (GThreadFunc  func,
       if (func == interrupted_recv_thread)
         g_assert_true (sock_object_sendall (peer, (const guint8 *) "x", 1, 0, &error));
       else
-        while (!g_atomic_int_get (&work->target.finished))
-          {
-            g_clear_pointer (&drained, g_bytes_unref);
-            drained = sock_object_recv (peer, 1 << 16, MSG_DONTWAIT, NULL);
-          }
+        {
+          /* Drained until the sender is done, waiting briefly each time. */
+          g_assert_true (sock_object_settimeout (peer, 0.05, &error));
+          while (!g_atomic_int_get (&work->target.finished))
+            {
+              g_clear_pointer (&drained, g_bytes_unref);
+              drained = sock_object_recv (peer, 1 << 16, 0, NULL);
+            }
+        }
       g_assert_no_error (error);
     }
   g_thread_join (thread);
@@ -794,7 +810,8 @@ test_interrupt_check (void)
 
   g_test_summary ("A binding's interrupt check runs at each EINTR: FALSE retries the "
                   "call, TRUE ends it with SOCK_ERROR/EINTR, blocking in the kernel or "
-                  "polling on a timeout; sendall() asks it after a send cut short");
+                  "polling on a timeout; sendall() asks it after a send cut short; a "
+                  "check that closes or detaches the socket ends the call with EBADF");
   test_watchdog_arm (60);
   _sock_set_interrupt_check (interrupt_check);
 
@@ -848,6 +865,32 @@ test_interrupt_check (void)
       else
         g_assert_no_error (work.error);
       g_assert_true (work.ok == !end);
+      work_clear (&work);
+    }
+
+  /* The handler closes or detaches the socket and lets the call go on:
+   * the call ends with EBADF, at once, and never uses the old number. */
+  for (gint detach = 0; detach <= 1; detach++)
+    {
+      g_autoptr(SockObject) a = NULL;
+      g_autoptr(SockObject) b = NULL;
+      Work work = { 0 };
+      GThread *thread;
+
+      test_unix_pair (SOCK_STREAM, &a, &b);
+      test_set_io_timeout (b, 0);
+      g_atomic_int_set (&check_ends_calls, FALSE);
+      check_detaches = detach;
+      work.sock = b;
+      storm_start ();
+      thread = g_thread_new ("checked", interrupted_recv_thread, &work);
+      wait_for_signals (&work.target, 5);
+      g_atomic_pointer_set (&check_closes, b);
+      g_thread_join (thread);
+      storm_stop ();
+      g_assert_false (work.ok);
+      g_assert_error (work.error, SOCK_ERROR, EBADF);
+      g_assert_null (g_atomic_pointer_get (&check_closes));
       work_clear (&work);
     }
 

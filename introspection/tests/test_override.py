@@ -706,9 +706,10 @@ class SignalInterruptTest(unittest.TestCase):
         # timeout of one second ends it.
         if not self.fast:
             sock.settimeout(1.0)
-        self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
-        start = time.monotonic()
         with self.assertRaises(ZeroDivisionError):
+            # Armed inside: a loaded machine may fire it at once.
+            start = time.monotonic()
+            self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
             call()
         elapsed = time.monotonic() - start
         self.assertEqual(len(self.handled), 1)
@@ -743,6 +744,73 @@ class SignalInterruptTest(unittest.TestCase):
         with a, b:
             self.backstop(lambda: b.shutdown(Sock.SHUT_RDWR))
             self.assert_interrupted(lambda: a.sendall(b'x' * (16 << 20)), a)
+
+    def test_handler_that_closes_the_socket(self):
+        # The usual SIGTERM pattern: the handler closes the listener, and the
+        # blocked accept() ends with EBADF, as in CPython.
+        if not self.fast:
+            self.skipTest('without gi.overrides._sock the handler runs after the call')
+        with Sock.socket() as listener:
+            listener.bind(('127.0.0.1', 0))
+            listener.listen()
+            address = listener.getsockname()
+            self.backstop(lambda: Sock.create_connection(address).close())
+            self.signal.signal(self.signal.SIGALRM, lambda *args: listener.close())
+            start = time.monotonic()
+            with self.assertRaises(OSError) as cm:
+                self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+                listener.accept()
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            self.assertLess(time.monotonic() - start, self.BACKSTOP / 2)
+
+    def test_handler_that_detaches_the_socket(self):
+        # detach() waits for the calls in progress: the call that the
+        # handler interrupted must not be one of them.
+        if not self.fast:
+            self.skipTest('without gi.overrides._sock the handler runs after the call')
+        a, b = Sock.socketpair()
+        with a:
+            self.backstop(lambda: a.send(b'x'))
+            detached = []
+            self.signal.signal(self.signal.SIGALRM, lambda *args: detached.append(b.detach()))
+            with self.assertRaises(OSError) as cm:
+                self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+                b.recv(10)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            self.assertEqual(len(detached), 1)
+            os.close(detached[0])
+
+    def test_connect_ex_and_create_connection(self):
+        # A connect() that never completes: a listener whose backlog is full.
+        if not self.fast:
+            self.skipTest('without gi.overrides._sock the handler runs after the call')
+        with Sock.socket() as listener:
+            listener.bind(('127.0.0.1', 0))
+            listener.listen(0)
+            address = listener.getsockname()
+            fillers = []
+            try:
+                # Fill the backlog so that a further connect() blocks.
+                for _ in range(8):
+                    f = Sock.socket()
+                    f.setblocking(False)
+                    fillers.append(f)
+                    if f.connect_ex(address) not in (0, errno.EINPROGRESS):
+                        break
+                client = Sock.socket()
+                self.addCleanup(client.close)
+                client.settimeout(self.BACKSTOP)
+                for call in (lambda: client.connect_ex(address),
+                             lambda: Sock.create_connection(address, timeout=self.BACKSTOP)):
+                    with self.subTest(call=call):
+                        with self.assertRaises(ZeroDivisionError):
+                            start = time.monotonic()
+                            self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+                            call()
+                        self.assertLess(time.monotonic() - start, self.BACKSTOP / 2)
+            finally:
+                for f in fillers:
+                    f.close()
 
     def test_handler_that_returns_lets_the_call_go_on(self):
         self.signal.signal(self.signal.SIGALRM, lambda *args: self.handled.append(1))

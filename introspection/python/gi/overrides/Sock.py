@@ -274,7 +274,7 @@ def _interrupted(e):
         return e
     # PyErr_Print put it there for an interactive session's pdb.pm(); it is
     # raised instead.
-    for name in ('last_type', 'last_value', 'last_traceback'):
+    for name in ('last_type', 'last_value', 'last_traceback', 'last_exc'):
         try:
             delattr(sys, name)
         except AttributeError:
@@ -596,6 +596,9 @@ if _fast is not None:
     # interrupted, as in CPython (Ctrl+C in accept()); see sock-fast.c.
     import threading as _threading
     _fast.install_interrupt_check(_threading.main_thread().ident)
+    # A child forked from another thread has that thread as its main one.
+    os.register_at_fork(
+        after_in_child=lambda: _fast.install_interrupt_check(_threading.get_ident()))
 
 
 class Object(Sock.Object):
@@ -771,11 +774,18 @@ class Object(Sock.Object):
         """Connects, returning 0 or the errno, as socket.connect_ex()."""
         variant = _to_variant(self.get_family(), address, 'connect_ex')
         try:
-            return _Plain.connect_ex(self, variant)
+            result = _Plain.connect_ex(self, variant)
         except GLib.Error as e:
             raise _os_error(e) from None
         except RuntimeError as e:
             raise _interrupted(e) from None
+        # Ended for a signal handler that raised (sock-fast.c): that is
+        # what connect_ex() raises, as in CPython.
+        if result == _errno.EINTR and _fast is not None:
+            interrupt = _fast.take_interrupt()
+            if interrupt is not None:
+                raise interrupt
+        return result
 
     def getpeername(self):
         try:

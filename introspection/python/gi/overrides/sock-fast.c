@@ -32,6 +32,8 @@
 #include <Python.h>
 #include <pygobject.h>
 
+#include <errno.h>
+
 #include <sockobj.h>
 
 #include "sock-interrupt-private.h"
@@ -79,14 +81,34 @@ interrupt_check (void)
   return raised;
 }
 
-/* The exception a handler raised during the last call, taken; or NULL. */
+/* The exception a handler raised during the last call, taken; or NULL.
+ * Only the main thread's calls are ended for a handler. */
 static PyObject *
 take_interrupt_exception (void)
 {
-  PyObject *exception = interrupt_exception;
+  PyObject *exception;
 
+  if (!have_main_thread || PyThread_get_thread_ident () != main_thread_ident)
+    return NULL;
+  exception = interrupt_exception;
   interrupt_exception = NULL;
   return exception;
+}
+
+/* Raises a handler's exception that a call ended for but that did not reach
+ * Python (a caller that caught the error): the next call of this module
+ * raises it rather than let it be lost. FALSE with it set. */
+static gboolean
+no_interrupt_left (void)
+{
+  PyObject *exception;
+
+  if (G_LIKELY (interrupt_exception == NULL) ||
+      (exception = take_interrupt_exception ()) == NULL)
+    return TRUE;
+  PyErr_SetObject ((PyObject *) Py_TYPE (exception), exception);
+  Py_DECREF (exception);
+  return FALSE;
 }
 
 /* install_interrupt_check(main_thread_ident): called once by the override. */
@@ -157,7 +179,8 @@ flags_from_py (PyObject *arg,
 static PyObject *
 raise_error (GError *error)
 {
-  PyObject *exception = take_interrupt_exception ();
+  PyObject *exception = g_error_matches (error, SOCK_ERROR, EINTR)
+                        ? take_interrupt_exception () : NULL;
 
   /* A signal handler raised and the call ended for it: that is what the
    * call raises. Otherwise a handler that has not run yet (the check is
@@ -207,7 +230,8 @@ fast_recv (PyObject         *module,
   gint flags;
 
   if (!check_nargs (nargs, "recv") ||
-      (self = sock_from_py (args[0])) == NULL)
+      (self = sock_from_py (args[0])) == NULL ||
+      !no_interrupt_left ())
     return NULL;
   bufsize = PyLong_AsSize_t (args[1]);
   if (bufsize == (gsize) -1 && PyErr_Occurred ())
@@ -238,7 +262,8 @@ send_args (PyObject *const  *args,
 {
   if (!check_nargs (nargs, name) ||
       (*self = sock_from_py (args[0])) == NULL ||
-      !flags_from_py (args[2], flags))
+      !flags_from_py (args[2], flags) ||
+      !no_interrupt_left ())
     return FALSE;
   return PyObject_GetBuffer (args[1], view, PyBUF_SIMPLE) == 0;
 }
