@@ -40,8 +40,8 @@ typedef struct
   gint64 sndtimeo;   /* the kernel's SO_SNDTIMEO, 0 for none */
   gint plain[2];     /* per direction (receiving, sending): no timeout of any
                       * kind, so the kernel waits; kept by the setters */
-  gint poll_first[2];  /* per direction: how many more calls wait before
-                        * they try, since the last try found nothing */
+  gint poll_first;   /* receiving: how many more calls wait before they
+                      * try, since the last try found nothing */
 } SockIOTimeouts;
 
 SockIOTimeouts *_sock_io_timeouts_new   (gint64          timeout);
@@ -123,10 +123,12 @@ _sock_io_wait_init (SockIOWait     *wait,
       wait->mode = SOCK_IO_POLL;
       wait->expired_errno = ETIMEDOUT;
       wait->deadline = g_get_monotonic_time () + timeout;
-      /* As CPython with a timeout: wait first when the last try in this
-       * direction found nothing (never for the kernel's own timeouts, where
-       * CPython lets the call wait in the kernel). */
-      wait->poll_first = &timeouts->poll_first[sending != 0];
+      /* As CPython with a timeout: a receive waits first when the last
+       * one's try found nothing (request and response traffic), never for
+       * the kernel's own timeouts, where CPython lets the call wait in the
+       * kernel. Not a send: one that found the buffer full usually finds
+       * room the next time, as the reader drains it (bulk traffic). */
+      wait->poll_first = sending ? NULL : &timeouts->poll_first;
     }
 }
 

@@ -15,6 +15,7 @@
 
 static SockInterruptCheck interrupt_check;
 
+
 void
 _sock_set_interrupt_check (SockInterruptCheck check)
 {
@@ -122,6 +123,9 @@ _sock_io_timeouts_load_kernel (SockIOTimeouts *timeouts,
 }
 
 #define POLL_FIRST_CALLS 8
+/* A wait that ended within this many microseconds did not sleep: the
+ * socket was ready when the hint made the call wait instead of trying. */
+#define POLL_FIRST_READY_US 1
 
 gboolean
 _sock_io_wait (SockFdGuard  *guard,
@@ -289,9 +293,19 @@ _sock_io_run_slow (SockFdGuard   *guard,
          * first, and then one tries first again, in case the traffic
          * changed. */
         g_atomic_int_set (wait->poll_first, POLL_FIRST_CALLS);
-      wait->skipped_try = FALSE;
+      if (wait->skipped_try)
+        {
+          gint64 before = g_get_monotonic_time ();
 
-      if (!_sock_io_wait (guard, fd, condition, wait, errsv))
+          wait->skipped_try = FALSE;
+          if (!_sock_io_wait (guard, fd, condition, wait, errsv))
+            return -1;
+          /* Ready at once: the try the hint skipped would have done (bulk
+           * traffic, where the other side keeps up). Try first again. */
+          if (g_get_monotonic_time () - before <= POLL_FIRST_READY_US)
+            g_atomic_int_set (wait->poll_first, 0);
+        }
+      else if (!_sock_io_wait (guard, fd, condition, wait, errsv))
         return -1;
 
       if ((n = attempt (fd, MSG_DONTWAIT, data)) >= 0)

@@ -163,8 +163,9 @@ transfer (SockStreamFd  *self,
       wait.expired = FALSE;
       wait.expired_errno = ETIMEDOUT;
       wait.cancellable = cancellable;
-      /* Waiting first only with a timeout, as the socket's calls do. */
-      wait.poll_first = timeout > 0 ? &self->timeouts->poll_first[sending != 0] : NULL;
+      /* Waiting first only for a read with a timeout, as the socket's calls
+       * do. */
+      wait.poll_first = timeout > 0 && !sending ? &self->timeouts->poll_first : NULL;
       wait.skipped_try = FALSE;
       wait.mode = SOCK_IO_POLL;
       wait.deadline = -1;
