@@ -334,7 +334,7 @@ def markdown(args, rows, instr, info):
       '8 or 50 us per round trip from one repetition to the next. On one CPU a figure '
       'measures code: system calls, context switches and what each implementation adds.')
     w('- **ping-pong**: 64-byte messages, 20,000 round trips, the echo server in the same '
-      'implementation. **bulk**: 256 MiB in 64 KiB `sendall` / `recv_into` calls '
+      'implementation. **bulk**: 64 MiB in 64 KiB `sendall` / `recv_into` calls '
       '(GIO: a `g_socket_send` loop / `g_socket_receive`). **ping-pong-timeout** and '
       '**bulk-timeout**: the same two workloads with a 30 s timeout, which never expires, '
       'set on both ends once connected: `sock_object_settimeout (s, 30.0, &error)` for '
@@ -348,7 +348,7 @@ def markdown(args, rows, instr, info):
       'when the call starts, one deadline for a whole `sendall`), shown with no target so '
       'that what a timeout costs anyway can be told from what the library adds; divide '
       'sockobj\'s *vs base* by raw-poll\'s for that. **makefile-stream**: the same '
-      '256 MiB through `g_output_stream_write_all` / `g_input_stream_read` on '
+      '64 MiB through `g_output_stream_write_all` / `g_input_stream_read` on '
       '`sock_object_makefile (s, "rwb", 0)` (*sockobj*) and with the default buffer '
       '(*sockobj-buffered*), on GIO\'s `GSocketConnection` streams, and for raw on '
       '`write` / `read`; the sender\'s close, where a buffer flushes, is timed. '
