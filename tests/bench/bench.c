@@ -494,22 +494,28 @@ bulk_size (const BenchParams *params,
   return chunked_size (params->bulk_bytes, scale);
 }
 
+/* Sends @total bytes on @sender, the connected end of a transfer. */
+typedef void (*SendFunc) (const BenchImpl *impl,
+                          BenchSock        sender,
+                          gsize            total,
+                          gpointer         data);
+
+/* One timed transfer of @total bytes to a receiver thread reading with
+ * recv_into, each end with @timeout (< 0: none): what @send does, in MiB/s. */
 static gdouble
-bulk (const BenchImpl   *impl,
-      BenchTransport     transport,
-      const BenchParams *params,
-      gdouble            scale,
-      gdouble            timeout)
+transfer (const BenchImpl *impl,
+          BenchTransport   transport,
+          gsize            total,
+          gdouble          timeout,
+          SendFunc         send,
+          gpointer         data)
 {
-  static guint8 chunk[CHUNK_SIZE];
-  gsize total = bulk_size (params, scale);
   ServerArgs args = { impl, NULL, NULL, total, NULL };
   Endpoint ep;
   BenchSock sender;
   GThread *thread;
   gint64 start, elapsed;
 
-  memset (chunk, 'b', sizeof chunk);
   endpoint_open (&ep, impl, transport);
   sender = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
   args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
@@ -517,8 +523,7 @@ bulk (const BenchImpl   *impl,
   thread = server_start ("receiver", bulk_receiver, &args);
 
   start = now_ns ();
-  for (gsize sent = 0; sent < total; sent += sizeof chunk)
-    impl->sendall (sender, chunk, sizeof chunk);
+  send (impl, sender, total, data);
   g_thread_join (thread);
   elapsed = now_ns () - start;
 
@@ -527,6 +532,29 @@ bulk (const BenchImpl   *impl,
   endpoint_close (&ep);
 
   return total / (1024.0 * 1024.0) / (elapsed / 1e9);
+}
+
+static void
+send_chunks (const BenchImpl *impl,
+             BenchSock        sender,
+             gsize            total,
+             gpointer         data)
+{
+  static guint8 chunk[CHUNK_SIZE];
+
+  memset (chunk, 'b', sizeof chunk);
+  for (gsize sent = 0; sent < total; sent += sizeof chunk)
+    impl->sendall (sender, chunk, sizeof chunk);
+}
+
+static gdouble
+bulk (const BenchImpl   *impl,
+      BenchTransport     transport,
+      const BenchParams *params,
+      gdouble            scale,
+      gdouble            timeout)
+{
+  return transfer (impl, transport, bulk_size (params, scale), timeout, send_chunks, NULL);
 }
 
 static gdouble
@@ -796,35 +824,25 @@ bench_file (const BenchParams *params)
   return bench_file_fd;
 }
 
+static void
+send_file (const BenchImpl *impl,
+           BenchSock        sender,
+           gsize            total,
+           gpointer         data)
+{
+  impl->sendfile (sender, GPOINTER_TO_INT (data), total);
+}
+
 static gdouble
 run_sendfile (const BenchImpl   *impl,
               BenchTransport     transport,
               const BenchParams *params,
               gdouble            scale)
 {
-  gsize total = chunked_size (params->sendfile_bytes, scale);
   gint fd = bench_file (params);
-  ServerArgs args = { impl, NULL, NULL, total, NULL };
-  Endpoint ep;
-  BenchSock sender;
-  GThread *thread;
-  gint64 start, elapsed;
 
-  endpoint_open (&ep, impl, transport);
-  sender = impl->connect (transport, ep.remote, NULL, transport == BENCH_TCP);
-  args.sock = impl->accept (ep.sock, transport == BENCH_TCP);
-  thread = server_start ("receiver", bulk_receiver, &args);
-
-  start = now_ns ();
-  impl->sendfile (sender, fd, total);
-  g_thread_join (thread);
-  elapsed = now_ns () - start;
-
-  impl->close (sender);
-  impl->close (args.sock);
-  endpoint_close (&ep);
-
-  return total / (1024.0 * 1024.0) / (elapsed / 1e9);
+  return transfer (impl, transport, chunked_size (params->sendfile_bytes, scale), -1,
+                   send_file, GINT_TO_POINTER (fd));
 }
 
 /* Workload: one descriptor passed over an AF_UNIX pair and received, then
