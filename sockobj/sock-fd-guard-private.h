@@ -122,6 +122,15 @@ _sock_fd_guard_release (SockFdGuard *guard)
     _sock_fd_guard_release_pending (guard, pending);
 }
 
+/* Pins @guard again for a caller that let go of its pin for a moment and
+ * must release it as always afterwards, whether or not the descriptor was
+ * closed meanwhile (see _sock_fd_guard_is_closed()). */
+static inline void
+_sock_fd_guard_repin (SockFdGuard *guard)
+{
+  g_atomic_int_inc (&guard->users);
+}
+
 /* Pins the descriptor and returns it, or returns -1, pinning nothing, once
  * it is closed. */
 static inline gint

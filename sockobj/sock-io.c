@@ -44,7 +44,7 @@ _sock_io_interrupted_pinned (SockFdGuard *guard,
   end = check ();
   /* Pinned again whatever happened meanwhile, so that the caller's release
    * stays balanced; a descriptor closed meanwhile is not used again. */
-  g_atomic_int_inc (&guard->users);
+  _sock_fd_guard_repin (guard);
 
   if (end)
     *errsv = EINTR;
