@@ -268,11 +268,12 @@ send_args (PyObject *const  *args,
   return PyObject_GetBuffer (args[1], view, PyBUF_SIMPLE) == 0;
 }
 
-/* send(sock, data, flags) -> int */
+/* send() and sendall(): @all sends every byte (None) rather than what one
+ * send takes (its count). */
 static PyObject *
-fast_send (PyObject         *module,
-           PyObject *const  *args,
-           Py_ssize_t        nargs)
+call_send (PyObject *const  *args,
+           Py_ssize_t        nargs,
+           gboolean          all)
 {
   SockObject *self;
   GError *error = NULL;
@@ -280,17 +281,31 @@ fast_send (PyObject         *module,
   gssize sent;
   gint flags;
 
-  if (!send_args (args, nargs, "send", &self, &view, &flags))
+  if (!send_args (args, nargs, all ? "sendall" : "send", &self, &view, &flags))
     return NULL;
 
   Py_BEGIN_ALLOW_THREADS
-  sent = sock_object_send (self, view.buf, (gsize) view.len, flags, &error);
+  if (all)
+    sent = sock_object_sendall (self, view.buf, (gsize) view.len, flags, &error) ? 0 : -1;
+  else
+    sent = sock_object_send (self, view.buf, (gsize) view.len, flags, &error);
   Py_END_ALLOW_THREADS
 
   PyBuffer_Release (&view);
   if (sent < 0)
     return raise_error (error);
+  if (all)
+    Py_RETURN_NONE;
   return PyLong_FromSsize_t (sent);
+}
+
+/* send(sock, data, flags) -> int */
+static PyObject *
+fast_send (PyObject         *module,
+           PyObject *const  *args,
+           Py_ssize_t        nargs)
+{
+  return call_send (args, nargs, FALSE);
 }
 
 /* sendall(sock, data, flags) -> None */
@@ -299,23 +314,7 @@ fast_sendall (PyObject         *module,
               PyObject *const  *args,
               Py_ssize_t        nargs)
 {
-  SockObject *self;
-  GError *error = NULL;
-  Py_buffer view;
-  gboolean ok;
-  gint flags;
-
-  if (!send_args (args, nargs, "sendall", &self, &view, &flags))
-    return NULL;
-
-  Py_BEGIN_ALLOW_THREADS
-  ok = sock_object_sendall (self, view.buf, (gsize) view.len, flags, &error);
-  Py_END_ALLOW_THREADS
-
-  PyBuffer_Release (&view);
-  if (!ok)
-    return raise_error (error);
-  Py_RETURN_NONE;
+  return call_send (args, nargs, TRUE);
 }
 
 static PyMethodDef fast_methods[] = {
