@@ -93,7 +93,6 @@ typedef struct
   struct msghdr msg;
   gsize control_size;
   gint flags;
-  struct sockaddr_storage storage;
 } RecvmsgCall;
 
 static gssize
@@ -104,7 +103,7 @@ recvmsg_attempt (gint     fd,
   RecvmsgCall *call = data;
 
   /* The system writes these back; a retry starts afresh. */
-  call->msg.msg_namelen = sizeof call->storage;
+  call->msg.msg_namelen = call->msg.msg_name != NULL ? sizeof (struct sockaddr_storage) : 0;
   call->msg.msg_controllen = call->control_size;
   call->msg.msg_flags = 0;
 
@@ -130,7 +129,9 @@ _sock_object_recvmsg_raw (SockObject               *self,
   gint errsv;
 
   memset (&call.msg, 0, sizeof call.msg);
-  call.msg.msg_name = &call.storage;
+  /* Straight into the caller's storage; without one, the system is asked
+   * for no address at all, which spares it copying one out. */
+  call.msg.msg_name = result->storage;
   call.msg.msg_iov = (struct iovec *) buffers;
   call.msg.msg_iovlen = n_buffers;
   call.msg.msg_control = control_size > 0 ? control : NULL;
@@ -149,10 +150,7 @@ _sock_object_recvmsg_raw (SockObject               *self,
   /* The system echoes MSG_CMSG_CLOEXEC; it is the caller's only if asked. */
   result->msg_flags = call.msg.msg_flags & ~(MSG_CMSG_CLOEXEC & ~flags);
   if (result->storage != NULL)
-    {
-      memcpy (result->storage, &call.storage, MIN (call.msg.msg_namelen, sizeof call.storage));
-      result->address_length = MIN (call.msg.msg_namelen, sizeof call.storage);
-    }
+    result->address_length = MIN (call.msg.msg_namelen, sizeof (struct sockaddr_storage));
 
   return n;
 }
