@@ -882,8 +882,7 @@ raw_sendfile (BenchSock sock,
   .wrap_fd = raw_wrap_fd, \
   .unix_pair = raw_unix_pair, \
   .send_fd = raw_send_fd, \
-  .recv_fd = raw_recv_fd, \
-  .sendfile = raw_sendfile
+  .recv_fd = raw_recv_fd
 
 const BenchImpl bench_impl_raw = {
   .name = "raw",
@@ -891,11 +890,30 @@ const BenchImpl bench_impl_raw = {
   .send = raw_send,
   .sendall = raw_sendall,
   .recv_into = raw_recv_into,
+  .sendfile = raw_sendfile,
   RAW_OPS,
   .async_echo = raw_async_echo,
   .idle_start = raw_idle_start,
   .idle_iterate = raw_idle_iterate,
   .idle_stop = raw_idle_stop,
+};
+
+static void
+raw_read_send_sendfile (BenchSock sock,
+                        gint      fd,
+                        gsize     count)
+{
+  bench_send_file_by_reading (sock, fd, count, raw_sendall);
+}
+
+const BenchImpl bench_impl_raw_read_send = {
+  .name = "raw-read-send",
+  .close = raw_close,
+  .send = raw_send,
+  .sendall = raw_sendall,
+  .recv_into = raw_recv_into,
+  .sendfile = raw_read_send_sendfile,
+  RAW_OPS,
 };
 
 /* Only the calls the timeout workloads make wait on the deadline. */

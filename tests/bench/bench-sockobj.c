@@ -337,30 +337,12 @@ sockobj_sendfile (BenchSock sock,
     bench_fail ("sock_object_sendfile", error);
 }
 
-/* The loop sendfile() saves a program from writing. */
 static void
 read_sendall_sendfile (BenchSock sock,
                        gint      fd,
                        gsize     count)
 {
-  static __thread guint8 buffer[64 * 1024];
-  GError *error = NULL;
-  gsize sent = 0;
-
-  if (lseek (fd, 0, SEEK_SET) != 0)
-    bench_fail_errno ("lseek");
-  while (sent < count)
-    {
-      gssize n = read (fd, buffer, MIN (sizeof buffer, count - sent));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        bench_fail_errno ("read");
-      if (!sock_object_sendall (sock, buffer, n, 0, &error))
-        bench_fail ("sock_object_sendall", error);
-      sent += n;
-    }
+  bench_send_file_by_reading (sock, fd, count, sockobj_sendall);
 }
 
 /* The asynchronous workloads, written as the reference documents the

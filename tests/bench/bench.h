@@ -155,6 +155,9 @@ extern const BenchImpl bench_impl_sockobj_buffered;
 /* sockobj sending a file the way one would without sendfile(): read() into
  * a buffer, sock_object_sendall() it. */
 extern const BenchImpl bench_impl_read_sendall;
+/* The same with raw send(): what the kernel gives read + send against
+ * sendfile(2), with no library involved. */
+extern const BenchImpl bench_impl_raw_read_send;
 
 /* Shared by the GIO and sockobj tables, whose streams are both GIOStreams. */
 BenchStream *bench_gio_stream_new        (GIOStream    *iostream);
@@ -173,6 +176,16 @@ G_NORETURN void bench_fail (const gchar *what,
 G_NORETURN void bench_fail_errno (const gchar *what);
 
 gint bench_transport_family (BenchTransport transport);
+
+/* The loop sendfile() saves a program from writing: @count bytes of @fd
+ * from its start, read() 64 KiB at a time and each block given to
+ * @sendall. */
+void bench_send_file_by_reading (BenchSock   sock,
+                                 gint        fd,
+                                 gsize       count,
+                                 void      (*sendall) (BenchSock     sock,
+                                                       const guint8 *data,
+                                                       gsize         size));
 gint bench_transport_type   (BenchTransport transport);
 
 G_END_DECLS
