@@ -884,13 +884,17 @@ raw_sendfile (BenchSock sock,
   .send_fd = raw_send_fd, \
   .recv_fd = raw_recv_fd
 
+/* The data calls on a blocking descriptor. */
+#define RAW_BLOCKING_OPS \
+  .close = raw_close, \
+  .send = raw_send, \
+  .sendall = raw_sendall, \
+  .recv_into = raw_recv_into
+
 const BenchImpl bench_impl_raw = {
   .name = "raw",
-  .close = raw_close,
-  .send = raw_send,
-  .sendall = raw_sendall,
-  .recv_into = raw_recv_into,
   .sendfile = raw_sendfile,
+  RAW_BLOCKING_OPS,
   RAW_OPS,
   .async_echo = raw_async_echo,
   .idle_start = raw_idle_start,
@@ -908,11 +912,8 @@ raw_read_send_sendfile (BenchSock sock,
 
 const BenchImpl bench_impl_raw_read_send = {
   .name = "raw-read-send",
-  .close = raw_close,
-  .send = raw_send,
-  .sendall = raw_sendall,
-  .recv_into = raw_recv_into,
   .sendfile = raw_read_send_sendfile,
+  RAW_BLOCKING_OPS,
   RAW_OPS,
 };
 
