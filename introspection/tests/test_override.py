@@ -701,15 +701,41 @@ class SignalInterruptTest(unittest.TestCase):
         self.addCleanup(timer.join)
         self.addCleanup(timer.cancel)
 
+    def signal_once_blocked(self):
+        """SIGALRM for this thread once it sleeps in a call: its state in
+        /proc is 'S' on three reads in a row, 2 ms apart, while this
+        watcher holds no lock it could be waiting for. A timer could fire
+        before the call begins on a loaded machine, and the handler would
+        then raise at once, call or no call."""
+        stat = '/proc/self/task/%d/stat' % self.threading.get_native_id()
+        target = self.threading.get_ident()
+
+        def state():
+            with open(stat) as f:
+                # The state follows the command name, which is in parentheses.
+                return f.read().rsplit(')', 1)[1].split()[0]
+
+        def watch():
+            deadline = time.monotonic() + self.BACKSTOP
+            sleeping = 0
+            time.sleep(self.SIGNAL_AFTER)
+            while sleeping < 3 and time.monotonic() < deadline:
+                sleeping = sleeping + 1 if state() == 'S' else 0
+                time.sleep(0.002)
+            self.signal.pthread_kill(target, self.signal.SIGALRM)
+
+        watcher = self.threading.Thread(target=watch)
+        watcher.start()
+        self.addCleanup(watcher.join)
+
     def assert_interrupted(self, call, sock):
         # Without the module the exception waits for the call's end: a
         # timeout of one second ends it.
         if not self.fast:
             sock.settimeout(1.0)
         with self.assertRaises(ZeroDivisionError):
-            # Armed inside: a loaded machine may fire it at once.
             start = time.monotonic()
-            self.signal.setitimer(self.signal.ITIMER_REAL, self.SIGNAL_AFTER)
+            self.signal_once_blocked()
             call()
         elapsed = time.monotonic() - start
         self.assertEqual(len(self.handled), 1)
