@@ -15,6 +15,7 @@
 
 #include <gio/gfiledescriptorbased.h>
 
+#include "sock-fromfd-private.h"
 #include "test-util.h"
 
 static gboolean
@@ -584,6 +585,53 @@ test_fromfd_detect_failures (void)
   g_assert_cmpuint (test_count_open_fds (), ==, fds_before);
 }
 
+static void
+test_fromfd_take (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockObject) taken = NULL;
+  guint fds_before = test_count_open_fds ();
+  gint fds[2], pipe_fds[2];
+  gchar byte = 'x';
+
+  g_test_summary ("_sock_fromfd_take(), the override's socket(fileno=fd): the object owns "
+                  "fd itself, under its number, and its close closes fd; a failure leaves "
+                  "fd open, the caller's");
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  taken = _sock_fromfd_take (fds[0], 0, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (SOCK_IS_UNIX_OBJECT (taken));
+  g_assert_cmpint (sock_object_fileno (taken), ==, fds[0]);
+  g_assert_cmpint (sock_object_get_socket_type (taken), ==, SOCK_STREAM);
+  g_assert_cmpint (sock_object_send (taken, (const guint8 *) &byte, 1, 0, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (fds[1], &byte, 1), ==, 1);
+  g_assert_true (sock_object_close (taken, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fcntl (fds[0], F_GETFD), ==, -1);
+  g_assert_cmpint (errno, ==, EBADF);
+
+  /* Each failure leaves the descriptor as it was. */
+  g_assert_null (_sock_fromfd_take (fds[1], 12345, SOCK_STREAM, 0, &error));
+  test_assert_sock_error (error, EAFNOSUPPORT);
+  g_clear_error (&error);
+  g_assert_cmpint (fcntl (fds[1], F_GETFD), ==, FD_CLOEXEC);
+  close (fds[1]);
+
+  g_assert_cmpint (pipe2 (pipe_fds, O_CLOEXEC), ==, 0);
+  g_assert_null (_sock_fromfd_take (pipe_fds[0], 0, 0, 0, &error));
+  test_assert_sock_error (error, ENOTSOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (fcntl (pipe_fds[0], F_GETFD), ==, FD_CLOEXEC);
+  close (pipe_fds[0]);
+  close (pipe_fds[1]);
+
+  g_assert_null (_sock_fromfd_take (-1, 0, 0, 0, &error));
+  test_assert_sock_error (error, EBADF);
+  g_assert_cmpuint (test_count_open_fds (), ==, fds_before);
+}
+
 /* The inheritable flag --------------------------------------------------------------- */
 
 static void
@@ -679,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/dup/detach/racing-calls", test_detach_racing_calls);
   g_test_add_func ("/dup/fromfd/detect", test_fromfd_detect);
   g_test_add_func ("/dup/fromfd/detect-failures", test_fromfd_detect_failures);
+  g_test_add_func ("/dup/fromfd/take", test_fromfd_take);
   g_test_add_func ("/dup/get_inheritable/flag", test_inheritable_flag);
   g_test_add_func ("/dup/set_inheritable/exec", test_inheritable_exec);
 
