@@ -469,12 +469,49 @@ class SocketObjectTest(unittest.TestCase):
         unix.close()
 
     def test_socket_from_fileno(self):
+        # As CPython's, socket(fileno=fd) takes fd itself: its fileno() is
+        # fd and its close closes fd. Without the override's C half it can
+        # only work on a duplicate, and fd stays the caller's.
+        takes_fd = sys.modules['gi.overrides.Sock']._fast is not None
         with pysocket.socket(pysocket.AF_INET, pysocket.SOCK_DGRAM) as py:
             py.bind(('127.0.0.1', 0))
-            with Sock.socket(fileno=py.fileno()) as s:
+            name = py.getsockname()
+            fd = py.detach()
+        try:
+            with Sock.socket(fileno=fd) as s:
                 self.assertEqual((s.family, s.type, s.proto),
                                  (Sock.AF_INET, Sock.SOCK_DGRAM, pysocket.IPPROTO_UDP))
-                self.assertEqual(s.getsockname(), py.getsockname())
+                self.assertEqual(s.getsockname(), name)
+                self.assertEqual(s.fileno() == fd, takes_fd)
+                with pysocket.socket(pysocket.AF_INET, pysocket.SOCK_DGRAM) as peer:
+                    peer.sendto(b'to fd', name)
+                    self.assertEqual(s.recv(16), b'to fd')
+            if takes_fd:
+                with self.assertRaises(OSError) as caught:
+                    os.fstat(fd)
+                self.assertEqual(caught.exception.errno, errno.EBADF)
+                fd = -1
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+    def test_socket_from_fileno_failures_leave_fd(self):
+        # A descriptor that is not a socket, or of a family with no class,
+        # is refused, and stays open: it is still the caller's.
+        r, w = os.pipe()
+        try:
+            with self.assertRaises(OSError) as caught:
+                Sock.socket(fileno=r)
+            self.assertEqual(caught.exception.errno, errno.ENOTSOCK)
+            os.fstat(r)
+            with pysocket.socket(pysocket.AF_INET, pysocket.SOCK_DGRAM) as py:
+                with self.assertRaises(OSError) as caught:
+                    Sock.socket(12345, pysocket.SOCK_DGRAM, 0, py.fileno())
+                self.assertEqual(caught.exception.errno, errno.EAFNOSUPPORT)
+                os.fstat(py.fileno())
+        finally:
+            os.close(r)
+            os.close(w)
 
     def test_create_connection_uses_replaced_socket(self):
         # As Lib/socket.py's, create_connection() makes socket.socket

@@ -608,9 +608,11 @@ class Object(Sock.Object):
     Sock.SocketType: calling it as socket.socket() is called creates a
     socket of the class for the family (InetObject or UnixObject), or of a
     Python subclass; with GObject properties (socket_type=...) it builds
-    the object as any GObject. With fileno, the socket works on a duplicate
-    of that descriptor (its number differs, and the caller still closes
-    fd), with the family, type and protocol read from it where not given.
+    the object as any GObject. With fileno, the socket takes that
+    descriptor, as CPython's does: its fileno() is fd, and closing the
+    socket closes fd. The family, type and protocol are read from it where
+    not given. (Without the override's C half, gi.overrides._sock, it
+    works on a duplicate of fd instead, which the caller still closes.)
     """
 
     def __new__(cls, *args, **kwargs):
@@ -1471,6 +1473,10 @@ def _socket_from_fd(fileno, family, type, proto):
         family = real[0] if family == -1 else family
         type = real[1] if type == -1 else type
         proto = real[2] if proto == -1 else proto
+        # As CPython's: the socket takes fd itself. Without the C half, a
+        # duplicate is all PyGObject can reach.
+        if _fast is not None:
+            return _fast.take_fd(fd, family, type, proto)
         return Sock.fromfd(fd, family, type, proto)
     except GLib.Error as e:
         raise _os_error(e) from None

@@ -21,11 +21,13 @@
  *
  * It also gives the library a check to run at each EINTR (see "Signals"
  * below), so that a Python signal handler that raises ends a blocking
- * call, for every call of the override.
+ * call, for every call of the override; and socket(fileno=fd) a socket
+ * that takes fd itself, as CPython's does (take_fd()).
  *
  * The override works without this module (it falls back to PyGObject's
- * calls, and a handler's exception waits for the call to end) and the
- * tests run both ways (SOCK_PYTHON_NO_FAST=1).
+ * calls, a handler's exception waits for the call to end, and
+ * socket(fileno=fd) works on a duplicate of fd) and the tests run both
+ * ways (SOCK_PYTHON_NO_FAST=1).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -36,6 +38,7 @@
 
 #include <sockobj.h>
 
+#include "sock-fromfd-private.h"
 #include "sock-interrupt-private.h"
 
 /* Signals --------------------------------------------------------------------
@@ -317,6 +320,30 @@ fast_sendall (PyObject         *module,
   return call_send (args, nargs, TRUE);
 }
 
+/* take_fd(fd, family, type, proto) -> Sock.Object: socket(fileno=fd),
+ * which owns fd itself (_sock_fromfd_take()); the override has checked
+ * fd and read what was not given. */
+static PyObject *
+fast_take_fd (PyObject *module,
+              PyObject *args)
+{
+  GError *error = NULL;
+  SockObject *sock;
+  PyObject *wrapper;
+  gint fd, family, type, proto;
+
+  if (!PyArg_ParseTuple (args, "iiii:take_fd", &fd, &family, &type, &proto))
+    return NULL;
+
+  if ((sock = _sock_fromfd_take (fd, family, type, proto, &error)) == NULL)
+    return raise_error (error);
+
+  /* The wrapper holds its own reference. */
+  wrapper = pygobject_new (G_OBJECT (sock));
+  g_object_unref (sock);
+  return wrapper;
+}
+
 static PyMethodDef fast_methods[] = {
   { "recv", (PyCFunction) (void (*) (void)) fast_recv, METH_FASTCALL,
     "recv(sock, bufsize, flags) -> bytes: sock_object_recv_data()" },
@@ -326,6 +353,8 @@ static PyMethodDef fast_methods[] = {
     "sendall(sock, data, flags): sock_object_sendall()" },
   { "install_interrupt_check", fast_install_interrupt_check, METH_O,
     "install_interrupt_check(main_thread_ident): end calls a signal handler raises in" },
+  { "take_fd", fast_take_fd, METH_VARARGS,
+    "take_fd(fd, family, type, proto) -> a socket object that owns fd: socket(fileno=fd)" },
   { "take_interrupt", fast_take_interrupt, METH_NOARGS,
     "take_interrupt() -> what a signal handler raised during the call that failed, or None" },
   { NULL, NULL, 0, NULL },
