@@ -492,26 +492,38 @@ class SocketObjectTest(unittest.TestCase):
                 self.assertEqual(caught.exception.errno, errno.EBADF)
                 fd = -1
         finally:
+            # After a failed assertion the socket may have closed it.
             if fd >= 0:
-                os.close(fd)
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def test_socket_from_fileno_failures_leave_fd(self):
         # A descriptor that is not a socket, or of a family with no class,
-        # is refused, and stays open: it is still the caller's.
+        # is refused, and stays open and as it was: it is still the
+        # caller's. Under a default timeout too, which would make a socket
+        # non-blocking.
         r, w = os.pipe()
+        Sock.setdefaulttimeout(5.0)
         try:
             with self.assertRaises(OSError) as caught:
                 Sock.socket(fileno=r)
             self.assertEqual(caught.exception.errno, errno.ENOTSOCK)
-            os.fstat(r)
+            self.assertIsInstance(caught.exception, GLib.Error)
+            self.assertTrue(os.get_blocking(r))
+            os.close(w)
+            with self.assertRaises(OSError) as caught:
+                Sock.socket(fileno=w)
+            self.assertEqual(caught.exception.errno, errno.EBADF)
             with pysocket.socket(pysocket.AF_INET, pysocket.SOCK_DGRAM) as py:
                 with self.assertRaises(OSError) as caught:
                     Sock.socket(12345, pysocket.SOCK_DGRAM, 0, py.fileno())
                 self.assertEqual(caught.exception.errno, errno.EAFNOSUPPORT)
                 os.fstat(py.fileno())
         finally:
+            Sock.setdefaulttimeout(None)
             os.close(r)
-            os.close(w)
+            with contextlib.suppress(OSError):
+                os.close(w)
 
     def test_create_connection_uses_replaced_socket(self):
         # As Lib/socket.py's, create_connection() makes socket.socket

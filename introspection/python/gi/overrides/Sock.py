@@ -17,6 +17,7 @@ import functools
 import io
 import operator
 import os
+import stat as _stat
 import sys
 import types
 import warnings
@@ -1460,6 +1461,16 @@ def _socket_from_fd(fileno, family, type, proto):
     fd = _c_int(fileno)
     if fd < 0:
         raise ValueError('negative file descriptor')
+    # As CPython's getsockname() check: a descriptor that is not open, or
+    # not a socket, is refused before anything touches it (the probe below
+    # would make it non-blocking under a default timeout).
+    try:
+        mode, code = os.fstat(fd).st_mode, _errno.ENOTSOCK
+    except OSError as e:
+        mode, code = None, e.errno
+    if mode is None or not _stat.S_ISSOCK(mode):
+        raise _os_error(GLib.Error('socket: descriptor %d: %s' % (fd, os.strerror(code)),
+                                   _ERROR_DOMAIN, code))
     try:
         # Whatever the caller says, read what the descriptor is, as CPython
         # does where it is not given.

@@ -338,8 +338,10 @@ fast_take_fd (PyObject *module,
   if ((sock = _sock_fromfd_take (fd, family, type, proto, &error)) == NULL)
     return raise_error (error);
 
-  /* The wrapper holds its own reference. */
-  wrapper = pygobject_new (G_OBJECT (sock));
+  /* The wrapper holds its own reference. Without one, fd goes back to
+   * the caller open, as on every failure. */
+  if ((wrapper = pygobject_new (G_OBJECT (sock))) == NULL)
+    sock_object_detach (sock);
   g_object_unref (sock);
   return wrapper;
 }
