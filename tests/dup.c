@@ -439,7 +439,7 @@ test_detach_racing_last_release (void)
 typedef struct
 {
   SockObject *sock;
-  gint calls;
+  gint64 until;
   GError *error;
 } Pinning;
 
@@ -449,10 +449,13 @@ pin_until_closed (gpointer user_data)
   Pinning *pinning = user_data;
   gint value;
 
-  /* Each call pins the descriptor for a moment; at most a few seconds. */
-  while (pinning->calls < 1000000 &&
+  /* Each call pins the descriptor for a moment, until one fails: detach()
+   * has taken the descriptor. A time bound, not a count: how many calls
+   * fit before detach() depends on the scheduler (under valgrind, about
+   * a million once). */
+  while (g_get_monotonic_time () < pinning->until &&
          sock_object_getsockopt (pinning->sock, SOL_SOCKET, SO_TYPE, &value, &pinning->error))
-    pinning->calls++;
+    ;
 
   return NULL;
 }
@@ -479,6 +482,7 @@ test_detach_racing_calls (void)
 
       test_unix_pair (SOCK_STREAM, &a, &b);
       pinning.sock = a;
+      pinning.until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
       thread = g_thread_new ("pin", pin_until_closed, &pinning);
       /* Sometimes before the first call, sometimes amid them. */
       if (round % 2)
