@@ -20,9 +20,14 @@
 
 G_BEGIN_DECLS
 
-/* sock_fromfd() without the duplicate: on success the object owns @fd
- * (its close closes @fd, and @fd keeps its close-on-exec flag as it is);
- * on failure @fd is left open, the caller's. */
+/* CPython's socket(fileno=@fd) itself: a @fd that is not open fails with
+ * EBADF, one that is not a socket with ENOTSOCK, before anything touches
+ * it; each of @family, @type and @proto that is -1 is read from @fd
+ * (SO_DOMAIN, SO_TYPE, SO_PROTOCOL), the others are taken as given; a
+ * family the library has no class for fails with EAFNOSUPPORT. On
+ * success the object owns @fd (its close closes @fd, and @fd keeps its
+ * close-on-exec flag as it is); on failure @fd is left open and as it
+ * was, the caller's. */
 _SOCK_EXTERN
 SockObject *_sock_fromfd_take (gint     fd,
                                gint     family,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sock-error.h"
@@ -99,48 +100,6 @@ detect_option (gint          fd,
   return TRUE;
 }
 
-/* sock_fromfd()'s arguments before any descriptor is made: the class for
- * a @family other than 0 goes to @gtype. */
-static gboolean
-check_fromfd_args (gint      fd,
-                   gint      family,
-                   GType    *gtype,
-                   GError  **error)
-{
-  if (family != 0 &&
-      (*gtype = type_for_family_or_error (family, "fromfd", error)) == G_TYPE_INVALID)
-    return FALSE;
-
-  if (fd < 0)
-    return _sock_set_errno_error (error, EBADF, "fromfd: descriptor %d", fd);
-
-  return TRUE;
-}
-
-/* The object for @fd, with what is 0 of @family, @type and @proto (and
- * @gtype, G_TYPE_INVALID for "from the family") read from the descriptor;
- * @caller_fd is the descriptor the caller named, for the errors. The
- * object owns @fd; on failure @fd is left open. */
-static SockObject *
-object_for_fd (gint      fd,
-               gint      caller_fd,
-               GType     gtype,
-               gint      family,
-               gint      type,
-               gint      proto,
-               GError  **error)
-{
-  if ((family == 0 && !detect_option (fd, caller_fd, SO_DOMAIN, "SO_DOMAIN", &family, error)) ||
-      (type == 0 && !detect_option (fd, caller_fd, SO_TYPE, "SO_TYPE", &type, error)) ||
-      (gtype == G_TYPE_INVALID && proto == 0 &&
-       !detect_option (fd, caller_fd, SO_PROTOCOL, "SO_PROTOCOL", &proto, error)) ||
-      (gtype == G_TYPE_INVALID &&
-       (gtype = type_for_family_or_error (family, "fromfd", error)) == G_TYPE_INVALID))
-    return NULL;
-
-  return _sock_object_new_for_fd (gtype, fd, family, type, proto);
-}
-
 /**
  * sock_fromfd:
  * @fd: an open descriptor, which should be a socket
@@ -176,14 +135,20 @@ sock_fromfd (gint     fd,
              gint     proto,
              GError **error)
 {
-  SockObject *object;
   GType gtype = G_TYPE_INVALID;
   gint dup_fd;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_fromfd_args (fd, family, &gtype, error))
+  if (family != 0 &&
+      (gtype = type_for_family_or_error (family, "fromfd", error)) == G_TYPE_INVALID)
     return NULL;
+
+  if (fd < 0)
+    {
+      _sock_set_errno_error (error, EBADF, "fromfd: descriptor %d", fd);
+      return NULL;
+    }
 
   dup_fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0)
@@ -192,9 +157,18 @@ sock_fromfd (gint     fd,
       return NULL;
     }
 
-  if ((object = object_for_fd (dup_fd, fd, gtype, family, type, proto, error)) == NULL)
-    close (dup_fd);
-  return object;
+  if ((family == 0 && !detect_option (dup_fd, fd, SO_DOMAIN, "SO_DOMAIN", &family, error)) ||
+      (type == 0 && !detect_option (dup_fd, fd, SO_TYPE, "SO_TYPE", &type, error)) ||
+      (gtype == G_TYPE_INVALID && proto == 0 &&
+       !detect_option (dup_fd, fd, SO_PROTOCOL, "SO_PROTOCOL", &proto, error)) ||
+      (gtype == G_TYPE_INVALID &&
+       (gtype = type_for_family_or_error (family, "fromfd", error)) == G_TYPE_INVALID))
+    {
+      close (dup_fd);
+      return NULL;
+    }
+
+  return _sock_object_new_for_fd (gtype, dup_fd, family, type, proto);
 }
 
 SockObject *
@@ -204,14 +178,31 @@ _sock_fromfd_take (gint     fd,
                    gint     proto,
                    GError **error)
 {
-  GType gtype = G_TYPE_INVALID;
+  struct stat st;
+  GType gtype;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_fromfd_args (fd, family, &gtype, error))
+  /* As CPython's getsockname() check: refused before anything touches it. */
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      _sock_set_errno_error (error, fd < 0 ? EBADF : errno, "socket: descriptor %d", fd);
+      return NULL;
+    }
+  if (!S_ISSOCK (st.st_mode))
+    {
+      _sock_set_errno_error (error, ENOTSOCK, "socket: descriptor %d", fd);
+      return NULL;
+    }
+
+  /* Each -1, and only those, read from the descriptor. */
+  if ((family == -1 && !detect_option (fd, fd, SO_DOMAIN, "SO_DOMAIN", &family, error)) ||
+      (type == -1 && !detect_option (fd, fd, SO_TYPE, "SO_TYPE", &type, error)) ||
+      (proto == -1 && !detect_option (fd, fd, SO_PROTOCOL, "SO_PROTOCOL", &proto, error)) ||
+      (gtype = type_for_family_or_error (family, "socket", error)) == G_TYPE_INVALID)
     return NULL;
 
-  return object_for_fd (fd, fd, gtype, family, type, proto, error);
+  return _sock_object_new_for_fd (gtype, fd, family, type, proto);
 }
 
 /**

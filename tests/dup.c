@@ -603,7 +603,7 @@ test_fromfd_take (void)
                   "fd open, the caller's");
 
   g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
-  taken = _sock_fromfd_take (fds[0], 0, 0, 0, &error);
+  taken = _sock_fromfd_take (fds[0], -1, -1, -1, &error);
   g_assert_no_error (error);
   g_assert_true (SOCK_IS_UNIX_OBJECT (taken));
   g_assert_cmpint (sock_object_fileno (taken), ==, fds[0]);
@@ -615,6 +615,23 @@ test_fromfd_take (void)
   g_assert_no_error (error);
   g_assert_cmpint (fcntl (fds[0], F_GETFD), ==, -1);
   g_assert_cmpint (errno, ==, EBADF);
+  g_clear_object (&taken);
+
+  /* Only what is -1 is read, as in CPython: a given protocol stays. */
+  for (gint read_proto = 0; read_proto < 2; read_proto++)
+    {
+      gint fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      g_assert_cmpint (fd, >=, 0);
+      taken = _sock_fromfd_take (fd, AF_INET, -1, read_proto ? -1 : 0, &error);
+      g_assert_no_error (error);
+      g_assert_true (SOCK_IS_INET_OBJECT (taken));
+      g_assert_cmpint (sock_object_fileno (taken), ==, fd);
+      g_assert_cmpint (sock_object_get_socket_type (taken), ==, SOCK_STREAM);
+      g_assert_cmpint (sock_object_get_proto (taken), ==, read_proto ? IPPROTO_TCP : 0);
+      g_clear_object (&taken);
+      g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+    }
 
   /* Each failure leaves the descriptor as it was. */
   g_assert_null (_sock_fromfd_take (fds[1], 12345, SOCK_STREAM, 0, &error));
@@ -624,14 +641,25 @@ test_fromfd_take (void)
   close (fds[1]);
 
   g_assert_cmpint (pipe2 (pipe_fds, O_CLOEXEC), ==, 0);
-  g_assert_null (_sock_fromfd_take (pipe_fds[0], 0, 0, 0, &error));
+  g_assert_null (_sock_fromfd_take (pipe_fds[0], -1, -1, -1, &error));
   test_assert_sock_error (error, ENOTSOCK);
   g_clear_error (&error);
   g_assert_cmpint (fcntl (pipe_fds[0], F_GETFD), ==, FD_CLOEXEC);
+  /* Checked even when nothing is to be read, and not made non-blocking
+   * under a default timeout. */
+  sock_setdefaulttimeout (5.0);
+  g_assert_null (_sock_fromfd_take (pipe_fds[0], AF_UNIX, SOCK_STREAM, 0, &error));
+  sock_setdefaulttimeout (-1);
+  test_assert_sock_error (error, ENOTSOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (fcntl (pipe_fds[0], F_GETFL) & O_NONBLOCK, ==, 0);
   close (pipe_fds[0]);
   close (pipe_fds[1]);
 
-  g_assert_null (_sock_fromfd_take (-1, 0, 0, 0, &error));
+  g_assert_null (_sock_fromfd_take (-1, -1, -1, -1, &error));
+  test_assert_sock_error (error, EBADF);
+  g_clear_error (&error);
+  g_assert_null (_sock_fromfd_take (pipe_fds[1], -1, -1, -1, &error));
   test_assert_sock_error (error, EBADF);
   g_assert_cmpuint (test_count_open_fds (), ==, fds_before);
 }

@@ -1461,6 +1461,14 @@ def _socket_from_fd(fileno, family, type, proto):
     fd = _c_int(fileno)
     if fd < 0:
         raise ValueError('negative file descriptor')
+    # As CPython's: the socket takes fd itself, which the C half checks and
+    # reads what was not given from.
+    if _fast is not None:
+        try:
+            return _fast.take_fd(fd, family, type, proto)
+        except GLib.Error as e:
+            raise _os_error(e) from None
+    # Without it, a duplicate is all PyGObject can reach.
     # As CPython's getsockname() check: a descriptor that is not open, or
     # not a socket, is refused before anything touches it (the probe below
     # would make it non-blocking under a default timeout).
@@ -1484,10 +1492,6 @@ def _socket_from_fd(fileno, family, type, proto):
         family = real[0] if family == -1 else family
         type = real[1] if type == -1 else type
         proto = real[2] if proto == -1 else proto
-        # As CPython's: the socket takes fd itself. Without the C half, a
-        # duplicate is all PyGObject can reach.
-        if _fast is not None:
-            return _fast.take_fd(fd, family, type, proto)
         return Sock.fromfd(fd, family, type, proto)
     except GLib.Error as e:
         raise _os_error(e) from None

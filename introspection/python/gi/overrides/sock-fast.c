@@ -321,8 +321,8 @@ fast_sendall (PyObject         *module,
 }
 
 /* take_fd(fd, family, type, proto) -> Sock.Object: socket(fileno=fd),
- * which owns fd itself (_sock_fromfd_take()); the override has checked
- * fd and read what was not given. */
+ * which owns fd itself, with -1 for what to read from fd
+ * (_sock_fromfd_take()). */
 static PyObject *
 fast_take_fd (PyObject *module,
               PyObject *args)
