@@ -574,17 +574,15 @@ transfer (const BenchImpl *impl,
   return total / (1024.0 * 1024.0) / (elapsed / 1e9);
 }
 
+/* @data is the chunk, filled before the transfer is timed. */
 static void
 send_chunks (const BenchImpl *impl,
              BenchSock        sender,
              gsize            total,
              gpointer         data)
 {
-  static guint8 chunk[CHUNK_SIZE];
-
-  memset (chunk, 'b', sizeof chunk);
-  for (gsize sent = 0; sent < total; sent += sizeof chunk)
-    impl->sendall (sender, chunk, sizeof chunk);
+  for (gsize sent = 0; sent < total; sent += CHUNK_SIZE)
+    impl->sendall (sender, data, CHUNK_SIZE);
 }
 
 static gdouble
@@ -594,7 +592,10 @@ bulk (const BenchImpl   *impl,
       gdouble            scale,
       gdouble            timeout)
 {
-  return transfer (impl, transport, bulk_size (params, scale), timeout, send_chunks, NULL);
+  static guint8 chunk[CHUNK_SIZE];
+
+  memset (chunk, 'b', sizeof chunk);
+  return transfer (impl, transport, bulk_size (params, scale), timeout, send_chunks, chunk);
 }
 
 static gdouble
