@@ -87,6 +87,19 @@ typedef struct
   gboolean skipped_try;    /* the first try was skipped for the hint */
 } SockIOWait;
 
+/* The wait-first hint of a call with a timeout, as CPython has it: a
+ * receive waits first when the last one's try found nothing (request and
+ * response traffic); never for the kernel's own timeouts, where CPython
+ * lets the call wait in the kernel. Not a send: one that found the buffer
+ * full usually finds room the next time, as the reader drains it (bulk
+ * traffic). */
+static inline gint *
+_sock_io_poll_first_hint (SockIOTimeouts *timeouts,
+                          gboolean        sending)
+{
+  return sending ? NULL : &timeouts->poll_first;
+}
+
 /* The wait of one socket call, from the socket's timeouts: settimeout()'s
  * timeout, or else the kernel's SO_RCVTIMEO / SO_SNDTIMEO, which the layer
  * enforces itself (on the deadline fixed now) rather than let the kernel
@@ -123,12 +136,7 @@ _sock_io_wait_init (SockIOWait     *wait,
       wait->mode = SOCK_IO_POLL;
       wait->expired_errno = ETIMEDOUT;
       wait->deadline = g_get_monotonic_time () + timeout;
-      /* As CPython with a timeout: a receive waits first when the last
-       * one's try found nothing (request and response traffic), never for
-       * the kernel's own timeouts, where CPython lets the call wait in the
-       * kernel. Not a send: one that found the buffer full usually finds
-       * room the next time, as the reader drains it (bulk traffic). */
-      wait->poll_first = sending ? NULL : &timeouts->poll_first;
+      wait->poll_first = _sock_io_poll_first_hint (timeouts, sending);
     }
 }
 

@@ -15,7 +15,6 @@
 
 static SockInterruptCheck interrupt_check;
 
-
 void
 _sock_set_interrupt_check (SockInterruptCheck check)
 {

@@ -163,9 +163,8 @@ transfer (SockStreamFd  *self,
       wait.expired = FALSE;
       wait.expired_errno = ETIMEDOUT;
       wait.cancellable = cancellable;
-      /* Waiting first only for a read with a timeout, as the socket's calls
-       * do. */
-      wait.poll_first = timeout > 0 && !sending ? &self->timeouts->poll_first : NULL;
+      /* Waiting first only with a timeout, as the socket's calls do. */
+      wait.poll_first = timeout > 0 ? _sock_io_poll_first_hint (self->timeouts, sending) : NULL;
       wait.skipped_try = FALSE;
       wait.mode = SOCK_IO_POLL;
       wait.deadline = -1;
